@@ -1,0 +1,1 @@
+"""Accounts, API keys, OAuth clients and the credit ledger."""

@@ -1,0 +1,210 @@
+"""Platform request and response models (surfaces keep their own schemas)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from vidlens.types import JobStatus, Priority
+
+ExpiryChoice = Literal["30d", "90d", "1y", "never"]
+
+
+class AccountCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["acme"])
+
+
+class AccountPublic(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+                    "name": "acme",
+                    "balance": 3600,
+                    "created_at": "2026-11-25T10:00:00Z",
+                }
+            ]
+        },
+    )
+
+    id: str
+    name: str
+    balance: int = Field(description="Credits left (1 credit = 1 second of source video).")
+    created_at: datetime
+
+
+class AccountsPublic(BaseModel):
+    data: list[AccountPublic]
+
+
+class KeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Production Key"])
+    expires: ExpiryChoice = Field(default="90d", description="30d, 90d, 1y or never.")
+
+
+class KeyPublic(BaseModel):
+    """A key as listed: never the secret, only its short prefix."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0e0c8b9a-4f4e-4a55-a2c1-4d0b7f0f6a11",
+                    "name": "Production Key",
+                    "prefix": "ng_k83js9d",
+                    "created_at": "2026-11-25T10:00:00Z",
+                    "expires_at": "2027-02-23T10:00:00Z",
+                    "revoked_at": None,
+                    "last_used_at": None,
+                }
+            ]
+        },
+    )
+
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class KeyCreated(KeyPublic):
+    """The new key. ``key`` is shown this once and never again."""
+
+    key: str = Field(examples=["ng_k83js9dQ2mZ0aX4pR7tLw1vB6nC8eY3hU5jK9oF"])
+
+
+class KeysPublic(BaseModel):
+    data: list[KeyPublic]
+
+
+class CreditGrant(BaseModel):
+    amount: int = Field(gt=0, le=10**12, examples=[3600])
+    reason: str = Field(default="grant", max_length=500)
+
+
+class CreditEntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: Literal["grant", "charge", "refund"]
+    amount: int
+    balance_after: int
+    reason: str
+    job_id: str | None
+    created_at: datetime
+
+
+class CreditsPublic(BaseModel):
+    balance: int
+    entries: list[CreditEntryPublic]
+
+
+class OAuthClientCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["ci-pipeline"])
+
+
+class OAuthClientPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    client_id: str
+    name: str
+    account_id: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class OAuthClientCreated(OAuthClientPublic):
+    client_secret: str = Field(description="Shown once.")
+
+
+class OAuthClientsPublic(BaseModel):
+    data: list[OAuthClientPublic]
+
+
+class TokenPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"access_token": "eyJhbGciOi...", "token_type": "Bearer", "expires_in": 3600}
+            ]
+        }
+    )
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105  # the OAuth token type, not a secret
+    expires_in: int
+
+
+class WebhookSecretPublic(BaseModel):
+    webhook_secret: str = Field(
+        description="Standard Webhooks signing secret for this account's deliveries."
+    )
+
+
+class JobCreate(BaseModel):
+    kind: str = Field(examples=["media.verify"])
+    params: dict[str, Any] = Field(default_factory=dict, examples=[{"media_id": "…"}])
+    priority: Priority = "standard"
+    webhook_url: HttpUrl | None = None
+    webhook_headers: dict[str, str] = Field(default_factory=dict)
+
+
+class JobPublic(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9a3f0c2e-7d5b-4e1a-8c6f-2b4d6e8f0a1c",
+                    "kind": "media.verify",
+                    "status": "processing",
+                    "phase": "hashing",
+                    "progress": 42.0,
+                    "priority": "standard",
+                    "attempts": 1,
+                    "error_code": None,
+                    "error_message": None,
+                    "result": None,
+                    "created_at": "2026-11-25T10:00:00Z",
+                    "started_at": "2026-11-25T10:00:01Z",
+                    "finished_at": None,
+                }
+            ]
+        },
+    )
+
+    id: str
+    kind: str
+    status: JobStatus
+    phase: str | None
+    progress: float
+    priority: Priority
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    result: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobsPublic(BaseModel):
+    data: list[JobPublic]
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+
+
+class ReadyPublic(BaseModel):
+    status: Literal["ready", "not_ready"]
+    checks: dict[str, str]

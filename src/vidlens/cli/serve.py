@@ -1,0 +1,68 @@
+"""``vidlens serve``, ``vidlens worker`` and ``vidlens migrate``."""
+
+from __future__ import annotations
+
+import click
+
+from vidlens.cli._common import open_db, settings_from
+from vidlens.logs import configure_logging
+
+
+@click.command()
+@click.option("--host", default=None, help="Interface to bind (default: VIDLENS_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (VIDLENS_PORT).")
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Embedded job worker slots (VIDLENS_JOBS__WORKERS); 0 runs no jobs here.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
+    """Run the HTTP API with the embedded job workers."""
+    import uvicorn
+
+    from vidlens.app import create_app
+
+    settings = settings_from(ctx)
+    if workers is not None:
+        settings.jobs.workers = workers
+    configure_logging(settings.log_level)
+    app = create_app(settings)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    click.echo(
+        f"vidlens on http://{bind_host}:{bind_port}  (data: {settings.data_dir.resolve()}, "
+        f"admin token: {settings.data_dir.resolve() / 'admin_token'} unless "
+        "VIDLENS_AUTH__ADMIN_TOKEN is set)",
+        err=True,
+    )
+    uvicorn.run(
+        app,
+        host=bind_host,
+        port=bind_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=15,
+    )
+
+
+@click.command()
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Run job workers without the HTTP server (scale-out on the same database)."""
+    from vidlens.jobs.worker import run_worker
+
+    settings = settings_from(ctx)
+    configure_logging(settings.log_level)
+    run_worker(settings)
+
+
+@click.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Create or upgrade the database schema (serve and worker do this on start)."""
+    from vidlens.storage.migrate import current_revision
+
+    with open_db(ctx) as db:
+        click.echo(f"database at revision {current_revision(db.engine)}")

@@ -1,0 +1,91 @@
+"""Installation checks behind ``vidlens doctor``.
+
+Each check answers ok / missing / error with a message that says what to install. Engines add
+their own checks to :data:`ENGINE_CHECKS` in their module (the speech, face and pose issues
+will), so doctor always reports every engine's model.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import text
+
+from vidlens.config import Settings
+from vidlens.storage.db import Database
+
+State = Literal["ok", "missing", "error"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    state: State
+    detail: str
+    required: bool = True
+
+
+Check = Callable[[Settings], CheckResult]
+
+
+def _tool_version(name: str, executable: str) -> CheckResult:
+    path = shutil.which(executable)
+    if path is None:
+        return CheckResult(
+            name, "missing", f"{executable} not found: apt-get install ffmpeg (or set the path)"
+        )
+    try:
+        out = subprocess.run(
+            [path, "-version"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return CheckResult(name, "error", f"{path} does not run: {exc}")
+    first = out.splitlines()[0] if out else "?"
+    return CheckResult(name, "ok", f"{path}: {first}")
+
+
+def check_ffmpeg(settings: Settings) -> CheckResult:
+    return _tool_version("ffmpeg", settings.media.ffmpeg)
+
+
+def check_ffprobe(settings: Settings) -> CheckResult:
+    return _tool_version("ffprobe", settings.media.ffprobe)
+
+
+def check_database(settings: Settings) -> CheckResult:
+    from vidlens.storage.migrate import current_revision
+
+    db = Database.from_settings(settings)
+    try:
+        with db.read_session() as session:
+            session.execute(text("SELECT 1"))
+        revision = current_revision(db.engine)
+    except Exception as exc:  # doctor reports every failure as a finding
+        return CheckResult("database", "error", f"{db.engine.url!r}: {type(exc).__name__}: {exc}")
+    finally:
+        db.dispose()
+    state: State = "ok" if revision else "missing"
+    detail = f"{db.engine.dialect.name}, schema {revision or 'not created: run vidlens migrate'}"
+    return CheckResult("database", state, detail)
+
+
+def check_data_dir(settings: Settings) -> CheckResult:
+    path = settings.data_dir.resolve()
+    target = path if path.exists() else path.parent
+    if os.access(target, os.W_OK):
+        return CheckResult("data directory", "ok", f"{path} (writable)")
+    return CheckResult("data directory", "error", f"{path} is not writable")
+
+
+PLATFORM_CHECKS: tuple[Check, ...] = (check_data_dir, check_database, check_ffmpeg, check_ffprobe)
+ENGINE_CHECKS: list[Check] = []
+"""Engine modules append a check for their model here (optional: required=False)."""
+
+
+def run_checks(settings: Settings) -> list[CheckResult]:
+    return [check(settings) for check in (*PLATFORM_CHECKS, *ENGINE_CHECKS)]

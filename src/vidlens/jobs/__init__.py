@@ -1,0 +1,1 @@
+"""The job engine: a persistent queue, workers, handlers and webhooks."""

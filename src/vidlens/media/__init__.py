@@ -1,0 +1,1 @@
+"""Media intake: streaming upload, URL download (SSRF-safe), probing, limits and storage."""

@@ -1,0 +1,1 @@
+"""Persistence: database engine, tables, repositories and the media store."""
