@@ -32,6 +32,11 @@ def test_bounds_enforced() -> None:
         Settings.model_validate({"jobs": {"workers": -1}})
 
 
+def test_bad_allowlist_entry_refused_at_load() -> None:
+    with pytest.raises(ValidationError, match="invalid URL allow-list entry"):
+        Settings(url_allowlist="10.0.0.0/8,exa mple")
+
+
 def test_production_refuses_default_secrets() -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(environment="production")

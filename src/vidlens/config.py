@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production"]
@@ -150,6 +150,14 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    @field_validator("url_allowlist")
+    @classmethod
+    def _parse_allowlist(cls, value: str) -> str:
+        from vidlens.media.urlpolicy import UrlPolicy
+
+        UrlPolicy.from_setting(value)  # raises ValueError naming the bad entry
+        return value
 
     @model_validator(mode="after")
     def _refuse_weak_production_secrets(self) -> Settings:

@@ -168,23 +168,32 @@ def authenticate_api_key(
     if not looks_like_api_key(key):
         return None
     now = now or utcnow()
+    # Columns, not entities: this runs on every request, and skipping the ORM identity map
+    # roughly halves its cost.
     row = session.execute(
-        select(ApiKey, Account.name)
+        select(
+            ApiKey.id,
+            ApiKey.account_id,
+            ApiKey.expires_at,
+            ApiKey.revoked_at,
+            ApiKey.last_used_at,
+            Account.name,
+        )
         .join(Account, Account.id == ApiKey.account_id)
         .where(ApiKey.key_hash == hash_secret(key))
     ).first()
     if row is None:
         return None
-    record, account_name = row
-    if record.revoked_at is not None:
+    key_id, account_id, expires_at, revoked_at, last_used_at, account_name = row
+    if revoked_at is not None:
         return None
-    if record.expires_at is not None and record.expires_at <= now:
+    if expires_at is not None and expires_at <= now:
         return None
     return Principal(
-        account_id=record.account_id,
+        account_id=account_id,
         account_name=account_name,
-        credential=record.id,
-        last_used_at=record.last_used_at,
+        credential=key_id,
+        last_used_at=last_used_at,
     )
 
 

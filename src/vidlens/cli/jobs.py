@@ -8,8 +8,9 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
-from vidlens.cli._common import echo_json, fmt_time, open_db
+from vidlens.cli._common import echo_json, fmt_time, open_db, settings_from
 from vidlens.jobs import service as job_service
+from vidlens.jobs.handlers import load_registry
 from vidlens.storage.db import Database
 from vidlens.storage.tables import Account, Job
 
@@ -118,6 +119,12 @@ def jobs_cancel(ctx: click.Context, job_id: str) -> None:
     """Cancel a pending job, or ask a running one to stop."""
     with open_db(ctx) as db:
         job, _ = _load(db, job_id)
+        registry = load_registry(settings_from(ctx))
         with db.session() as session:
-            job = job_service.cancel(session=session, account_id=job.account_id, job_id=job_id)
+            job = job_service.cancel(
+                session=session,
+                account_id=job.account_id,
+                job_id=job_id,
+                events=registry.format_event,
+            )
         click.echo(f"{job.id}: {job.status}")

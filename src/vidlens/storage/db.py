@@ -38,7 +38,7 @@ def make_engine(
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that
         # BEGIN IMMEDIATE below takes the write lock up front.
         event.listen(engine, "connect", _disable_pysqlite_begin)
-        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_no_begin)
         return engine
     return create_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -55,8 +55,10 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+def _sqlite_no_begin(conn: Any) -> None:
+    # Read-only sessions run each statement in its own implicit transaction (autocommit):
+    # no BEGIN/COMMIT round trips on the hot path of status polls.
+    return None
 
 
 class Database:

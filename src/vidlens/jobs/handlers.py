@@ -1,0 +1,161 @@
+"""Job kinds and their handlers.
+
+A handler is a plain function ``handler(ctx: JobContext) -> dict[str, Any]`` (the job's JSON
+result), marked with :func:`job_handler`::
+
+    from vidlens.jobs.handlers import job_handler
+
+    @job_handler("media.verify")
+    def verify(ctx: JobContext) -> dict[str, Any]: ...
+
+The decorator only attaches a :class:`HandlerSpec` to the function; nothing global changes on
+import. A :class:`HandlerRegistry` collects marked functions from whole modules
+(:meth:`HandlerRegistry.include_module`). :func:`load_registry` builds the registry of a
+process: the built-in modules (:data:`BUILTIN_MODULES`) and every module named in
+``settings.jobs.plugins`` go through that same path, so a plugin is just an importable module
+with ``@job_handler`` functions at its top level.
+
+Handler failures: a :class:`~vidlens.errors.VidlensError` fails the job at once with its code
+and message; any other exception is retried (up to the job's ``max_attempts``) when the
+handler is ``retryable``, then fails the job with ``"<ExceptionType>: message"``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from vidlens.config import Settings
+from vidlens.jobs.context import JobContext
+from vidlens.jobs.events import (
+    STANDARD_EVENTS,
+    EventFormatter,
+    JobEvent,
+    PrefixedEvents,
+    WebhookEvent,
+)
+from vidlens.storage.tables import Job
+
+Handler = Callable[[JobContext], dict[str, Any]]
+
+BUILTIN_MODULES: tuple[str, ...] = ("vidlens.jobs.builtin",)
+_MARK = "__vidlens_job_handler__"
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    """A job kind: its handler, whether failures are retried, and its webhook events."""
+
+    kind: str
+    func: Handler
+    retryable: bool = True
+    events: EventFormatter = STANDARD_EVENTS
+
+
+def job_handler(
+    kind: str,
+    *,
+    retryable: bool = True,
+    event_prefix: str = "job",
+    events: EventFormatter | None = None,
+) -> Callable[[Handler], Handler]:
+    """Mark a function as the handler of job ``kind``.
+
+    Arguments:
+        retryable: retry unexpected exceptions (up to the job's attempts); False fails at once.
+        event_prefix: webhook event names become ``<prefix>.progress|completed|failed|cancelled``.
+        events: a custom :class:`~vidlens.jobs.events.EventFormatter` (overrides the prefix),
+            for surfaces whose contract fixes the webhook body.
+
+    Raises:
+        ValueError: empty kind.
+    """
+    if not kind:
+        raise ValueError("job kind must not be empty")
+    formatter = events if events is not None else PrefixedEvents(event_prefix)
+
+    def mark(func: Handler) -> Handler:
+        setattr(func, _MARK, HandlerSpec(kind, func, retryable, formatter))
+        return func
+
+    return mark
+
+
+class HandlerRegistry:
+    """Job kinds known to this process."""
+
+    def __init__(self, specs: Iterable[HandlerSpec] = ()) -> None:
+        self._specs: dict[str, HandlerSpec] = {}
+        for spec in specs:
+            self.add(spec)
+
+    def add(self, spec: HandlerSpec) -> None:
+        """Register one kind (adding the very same spec twice is a no-op).
+
+        Raises:
+            ValueError: another handler already has this kind.
+        """
+        existing = self._specs.get(spec.kind)
+        if existing is not None and existing != spec:
+            raise ValueError(f"job kind {spec.kind!r} is already registered")
+        self._specs[spec.kind] = spec
+
+    def include(self, func: Handler) -> None:
+        """Register one :func:`job_handler`-marked function.
+
+        Raises:
+            ValueError: the function is not marked, or its kind is taken.
+        """
+        spec = getattr(func, _MARK, None)
+        if not isinstance(spec, HandlerSpec):
+            raise ValueError(f"{func!r} is not decorated with @job_handler")
+        self.add(spec)
+
+    def include_module(self, module: ModuleType) -> int:
+        """Register every marked function at the top level of ``module``.
+
+        Returns:
+            How many handlers the module holds.
+
+        Raises:
+            ValueError: a kind is already taken by another handler.
+        """
+        found = 0
+        for value in vars(module).values():
+            spec = getattr(value, _MARK, None)
+            if isinstance(spec, HandlerSpec) and spec.func is value:
+                self.add(spec)
+                found += 1
+        return found
+
+    def get(self, kind: str) -> HandlerSpec | None:
+        return self._specs.get(kind)
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._specs
+
+    def kinds(self) -> list[str]:
+        return sorted(self._specs)
+
+    def format_event(self, job: Job, event: JobEvent) -> WebhookEvent | None:
+        """The webhook for ``event`` of ``job``, as its kind's formatter shapes it (an
+        :class:`~vidlens.jobs.events.EventFormatter` over every kind)."""
+        spec = self._specs.get(job.kind)
+        formatter = spec.events if spec is not None else STANDARD_EVENTS
+        return formatter(job, event)
+
+
+def load_registry(settings: Settings) -> HandlerRegistry:
+    """The registry of built-in handlers plus those of ``settings.jobs.plugins``.
+
+    Raises:
+        ImportError: a plugin module cannot be imported.
+        ValueError: two modules register the same kind.
+    """
+    registry = HandlerRegistry()
+    for name in (*BUILTIN_MODULES, *settings.jobs.plugins):
+        registry.include_module(importlib.import_module(name))
+    return registry

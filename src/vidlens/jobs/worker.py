@@ -1,0 +1,83 @@
+"""``vidlens worker``: job workers without the HTTP server, on the shared database."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from vidlens.config import Settings
+from vidlens.jobs.embedded import EmbeddedQueue
+from vidlens.jobs.handlers import load_registry
+from vidlens.storage.db import Database
+from vidlens.storage.migrate import upgrade
+from vidlens.webhooks.deliverer import WebhookDeliverer
+
+logger = logging.getLogger(__name__)
+
+STOP_TIMEOUT_SECONDS = 30.0
+"""How long running jobs may take to finish after SIGTERM before they are handed back."""
+
+
+def run_worker(
+    settings: Settings,
+    *,
+    stop_event: threading.Event | None = None,
+    workers: int | None = None,
+    deliver_webhooks: bool = True,
+) -> None:
+    """Migrate the database, then run job slots until SIGTERM/SIGINT or ``stop_event``.
+
+    Signal handlers are installed only when called from the main thread.
+
+    Arguments:
+        workers: slot count; ``settings.jobs.workers``, or 1 when that is 0 (a worker process
+            always runs jobs, even when the server's own pool is switched off).
+        deliver_webhooks: also run a webhook deliverer (safe beside the server's: each
+            delivery is claimed before it is sent).
+
+    Raises:
+        ImportError: a plugin module in ``settings.jobs.plugins`` cannot be imported.
+    """
+    stop = stop_event or threading.Event()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.from_settings(settings)
+    try:
+        upgrade(db.engine)
+        deliverer = WebhookDeliverer(settings, db) if deliver_webhooks else None
+        queue = EmbeddedQueue(
+            settings,
+            db,
+            load_registry(settings),
+            workers=workers or settings.jobs.workers or 1,
+            deliverer=deliverer,
+        )
+        with _stop_on_signals(stop):
+            queue.start()
+            logger.info("worker started", extra={"slots": queue.workers})
+            stop.wait()
+            logger.info("worker stopping")
+            queue.stop(STOP_TIMEOUT_SECONDS)
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set ``stop`` (main thread only; elsewhere signals are not ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
