@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from sqlalchemy import select
@@ -127,4 +127,5 @@ def authenticate_token(*, session: Session, token: str, signing_key: str) -> Pri
         account_name=account_name,
         credential=client.client_id,
         kind="oauth",
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
     )

@@ -51,6 +51,8 @@ class Principal:
     """The API key id or OAuth client id."""
     kind: Literal["api_key", "oauth"] = "api_key"
     last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+    """When the credential stops being valid (key expiry or token ``exp``); None: never."""
 
 
 def create_account(*, session: Session, name: str) -> Account:
@@ -194,6 +196,7 @@ def authenticate_api_key(
         account_name=account_name,
         credential=key_id,
         last_used_at=last_used_at,
+        expires_at=expires_at,
     )
 
 

@@ -71,9 +71,13 @@ async def require_principal(request: Request) -> Principal:
     if credential is None:
         raise AuthenticationFailed(INVALID_KEY)
     context: AppContext = request.app.state.context
-    principal = await run_in_threadpool(_authenticate, context, credential)
+    principal = context.credentials.get(credential, utcnow())
     if principal is None:
-        raise AuthenticationFailed(INVALID_KEY)
+        generation = context.credentials.generation
+        principal = await run_in_threadpool(_authenticate, context, credential)
+        if principal is None:
+            raise AuthenticationFailed(INVALID_KEY)
+        context.credentials.put(credential, principal, generation)
     request.state.principal = principal
     return principal
 

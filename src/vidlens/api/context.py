@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vidlens.api.credential_cache import CredentialCache
 from vidlens.config import Settings
 from vidlens.storage.db import Database
 
@@ -22,3 +23,4 @@ class AppContext:
     signing_key: str
     admin_token: str
     extras: dict[str, object] = field(default_factory=dict)
+    credentials: CredentialCache = field(default_factory=CredentialCache)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from vidlens.accounts import credits
 from vidlens.accounts import service as accounts
-from vidlens.api.deps import DbDep, PrincipalDep
+from vidlens.api.deps import ContextDep, DbDep, PrincipalDep
 from vidlens.api.schemas import (
     AccountPublic,
     CreditEntryPublic,
@@ -61,13 +61,15 @@ def create_my_key(body: KeyCreate, principal: PrincipalDep, db: DbDep) -> KeyCre
 
 
 @router.post("/keys/{key_id}/revoke", response_model=KeyPublic)
-def revoke_my_key(key_id: str, principal: PrincipalDep, db: DbDep) -> KeyPublic:
+def revoke_my_key(key_id: str, principal: PrincipalDep, context: ContextDep) -> KeyPublic:
     """Revoke one of this account's keys (404 for another account's key)."""
-    with db.session() as session:
+    with context.db.session() as session:
         record = accounts.revoke_api_key(
             session=session, key_id=key_id, account_id=principal.account_id
         )
-        return KeyPublic.model_validate(record)
+        public = KeyPublic.model_validate(record)
+    context.credentials.clear()
+    return public
 
 
 @router.get("/webhook-secret", response_model=WebhookSecretPublic)

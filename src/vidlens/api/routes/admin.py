@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from vidlens.accounts import credits, oauth
 from vidlens.accounts import service as accounts
-from vidlens.api.deps import AdminDep, DbDep
+from vidlens.api.deps import AdminDep, ContextDep, DbDep
 from vidlens.api.schemas import (
     AccountCreate,
     AccountPublic,
@@ -75,10 +75,12 @@ def list_keys(account_id: str, _: AdminDep, db: DbDep) -> KeysPublic:
 
 
 @router.post("/keys/{key_id}/revoke", response_model=KeyPublic)
-def revoke_key(key_id: str, _: AdminDep, db: DbDep) -> KeyPublic:
+def revoke_key(key_id: str, _: AdminDep, context: ContextDep) -> KeyPublic:
     """Revoke a key at once (idempotent)."""
-    with db.session() as session:
-        return KeyPublic.model_validate(accounts.revoke_api_key(session=session, key_id=key_id))
+    with context.db.session() as session:
+        record = KeyPublic.model_validate(accounts.revoke_api_key(session=session, key_id=key_id))
+    context.credentials.clear()
+    return record
 
 
 @router.post(
@@ -131,9 +133,11 @@ def list_oauth_clients(account_id: str, _: AdminDep, db: DbDep) -> OAuthClientsP
 
 
 @router.post("/oauth-clients/{client_id}/revoke", response_model=OAuthClientPublic)
-def revoke_oauth_client(client_id: str, _: AdminDep, db: DbDep) -> OAuthClientPublic:
+def revoke_oauth_client(client_id: str, _: AdminDep, context: ContextDep) -> OAuthClientPublic:
     """Revoke a client; tokens it was issued stop working at once."""
-    with db.session() as session:
-        return OAuthClientPublic.model_validate(
+    with context.db.session() as session:
+        record = OAuthClientPublic.model_validate(
             oauth.revoke_client(session=session, client_id=client_id)
         )
+    context.credentials.clear()
+    return record
