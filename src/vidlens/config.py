@@ -82,6 +82,16 @@ class JobSettings(BaseModel):
     """Extra modules to import for job handlers (``package.module``); each registers its
     handlers with :func:`vidlens.jobs.handlers.job_handler`."""
 
+    timeout_seconds: float = Field(default=6 * 3600.0, gt=0, allow_inf_nan=False)
+    """Longest one attempt of a job may run (default 6 h); a job kind may set its own limit.
+    A job over its limit is stopped and failed with ``JOB_TIMEOUT``, without retry. Process
+    mode kills the job's child process; thread mode stops the handler at its next progress
+    report."""
+
+    stop_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
+    """On shutdown, how long running jobs may take to finish before they are handed back to
+    the queue (their child process killed) without consuming an attempt."""
+
 
 class WebhookSettings(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
@@ -94,6 +104,12 @@ class WebhookSettings(BaseModel):
 
     backoff_base_seconds: float = Field(default=2.0, gt=0, le=3600)
     """Delay before the second attempt; doubles each time (capped at one hour)."""
+
+    poll_interval_seconds: float = Field(default=0.5, gt=0, le=60)
+    """How often the deliverer looks for due webhooks when idle."""
+
+    concurrency: int = Field(default=4, ge=1, le=64)
+    """Webhook deliveries sent in parallel by each deliverer (server or worker)."""
 
 
 class AuthSettings(BaseModel):

@@ -1,5 +1,6 @@
 """Job handlers used by the tests, loaded the way real plugins are: by naming this module in
-``settings.jobs.plugins``."""
+``settings.jobs.plugins``. The kinds that tests submit through ``POST /api/jobs`` are public;
+the others are internal, as a surface's own kinds would be."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def echo(ctx: JobContext) -> dict[str, Any]:
     return {"params": ctx.params, "attempt": ctx.attempt}
 
 
-@job_handler("test.steps", event_prefix="transcription")
+@job_handler("test.steps", event_prefix="transcription", public=True)
 def steps(ctx: JobContext) -> dict[str, Any]:
     """``params``: steps, step_seconds. Progresses through phases one step at a time."""
     count = int(ctx.params.get("steps", 5))
@@ -32,7 +33,7 @@ def steps(ctx: JobContext) -> dict[str, Any]:
     return {"steps": count}
 
 
-@job_handler("test.until_cancelled")
+@job_handler("test.until_cancelled", public=True)
 def until_cancelled(ctx: JobContext) -> dict[str, Any]:
     """Reports progress until cancelled, giving up after ``params["limit_seconds"]``."""
     deadline = time.monotonic() + float(ctx.params.get("limit_seconds", 30.0))
@@ -79,3 +80,25 @@ def crash(ctx: JobContext) -> dict[str, Any]:
             os.kill(os.getpid(), signal.SIGKILL)
         os._exit(3)
     return {"survived_attempt": ctx.attempt, "pid": os.getpid()}
+
+
+LIMITED_SECONDS = 0.3
+
+
+@job_handler("test.limited", timeout_seconds=LIMITED_SECONDS)
+def limited(ctx: JobContext) -> dict[str, Any]:
+    """Reports progress for ``params["seconds"]`` (default 30) under its own short limit."""
+    deadline = time.monotonic() + float(ctx.params.get("seconds", 30.0))
+    while time.monotonic() < deadline:
+        ctx.progress(1.0, "working")
+        time.sleep(0.02)
+    return {}
+
+
+@job_handler("test.hang")
+def hang(ctx: JobContext) -> dict[str, Any]:
+    """Reports its pid as its phase once, then sleeps ``params["seconds"]`` without reporting
+    progress (a handler stuck in native code)."""
+    ctx.progress(1.0, f"pid {os.getpid()}")
+    time.sleep(float(ctx.params.get("seconds", 30.0)))
+    return {"pid": os.getpid()}

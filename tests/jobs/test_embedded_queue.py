@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.jobs.job_testing import (
@@ -143,8 +145,9 @@ def test_tenancy_and_unknown_kinds(db: Database, queue_factory: QueueFactory) ->
     with pytest.raises(NotFound):
         queue.cancel(account_id=stranger, job_id=job.id)
     assert queue.list(account_id=stranger) == []
-    with pytest.raises(InvalidInput, match="Unknown job kind"):
+    with pytest.raises(InvalidInput, match="Unknown job kind") as unknown:
         queue.submit(account_id=owner, kind="no.such.kind", params={})
+    assert unknown.value.fields["code"] == "UNKNOWN_JOB_KIND"
     with pytest.raises(UrlRefused, match="http"):
         queue.submit(account_id=owner, kind="test.echo", params={}, webhook_url="ftp://x/y")
 
@@ -163,3 +166,19 @@ def test_stop_hands_running_jobs_back_without_using_an_attempt(
     again = queue_factory(db, workers=1)
     again.cancel(account_id=account, job_id=job.id)
     assert wait_for(db, job.id, finished).status == "cancelled"
+
+
+def test_stop_without_a_timeout_uses_the_stop_timeout_setting(
+    db: Database, queue_factory: QueueFactory
+) -> None:
+    queue = queue_factory(db, workers=1, stop_timeout_seconds=0.2)
+    account = make_account(db)
+    job = queue.submit(
+        account_id=account, kind="test.until_cancelled", params={"limit_seconds": 20}
+    )
+    wait_for(db, job.id, lambda j: j.progress > 0, what="progress")
+    started = time.monotonic()
+    queue.stop()
+    assert time.monotonic() - started < 10  # not the 20 s the handler would have taken
+    stopped = load_job(db, job.id)
+    assert (stopped.status, stopped.attempts) == ("pending", 0)

@@ -14,7 +14,7 @@ from tests.jobs.job_testing import (
 )
 from vidlens.errors import JobCancelled, NotFound
 from vidlens.jobs import lifecycle, service
-from vidlens.jobs.context import JobContext, LeaseLost
+from vidlens.jobs.context import JobContext, JobTimeout, LeaseLost
 from vidlens.storage.db import Database
 from vidlens.storage.tables import utcnow
 
@@ -83,6 +83,38 @@ def test_progress_raises_lease_lost_when_the_job_moved_on(
         lifecycle.recover_abandoned(session=session, now=utcnow() + timedelta(minutes=5))
     with pytest.raises(LeaseLost):
         ctx.progress(50.0, "work")
+
+
+def test_progress_and_cancel_checks_raise_job_timeout_past_the_limit(
+    db: Database, job_settings: JobSettingsFactory
+) -> None:
+    clock = FakeClock()
+    ctx, _ = _running(db, job_settings, clock)
+    limited = JobContext(
+        claim=lifecycle.ClaimedJob(
+            job_id=ctx.job_id,
+            account_id=ctx.account_id,
+            kind=ctx.kind,
+            params={},
+            attempt=1,
+            max_attempts=3,
+            media_id=None,
+            owner="me",
+        ),
+        settings=ctx.settings,
+        db=db,
+        clock=clock,
+        timeout_seconds=5.0,
+    )
+    clock.now += 4.9
+    limited.progress(10.0, "work")
+    clock.now += 0.1
+    with pytest.raises(JobTimeout) as raised:
+        limited.progress(float("nan"))  # a call that writes nothing still checks the limit
+    assert raised.value.limit_seconds == 5.0
+    with pytest.raises(JobTimeout):
+        limited.check_cancelled()
+    ctx.progress(11.0, "work")  # no limit given: none applies
 
 
 def test_media_is_scoped_to_the_job_account(db: Database, job_settings: JobSettingsFactory) -> None:

@@ -81,3 +81,14 @@ def test_event_names_follow_the_kind_prefix() -> None:
     other = registry.format_event(Job(id="k", kind="unknown", priority=1), "failed")
     assert other is not None
     assert other.type == "job.failed"
+
+
+def test_only_public_kinds_may_be_submitted_directly() -> None:
+    registry = load_registry(Settings(jobs=JobSettings(plugins=[handlers_for_tests.MODULE])))
+    public = registry.public_kinds()
+    assert {"media.verify", "test.steps"} <= set(public)
+    assert "test.echo" not in public
+    assert public == sorted(public)
+    spec = registry.get("test.echo")
+    assert spec is not None
+    assert spec.public is False

@@ -15,7 +15,7 @@ from vidlens.config import Settings
 from vidlens.jobs import service as jobs
 from vidlens.media.urlpolicy import IPAddress
 from vidlens.storage.db import Database
-from vidlens.storage.tables import Account, WebhookDelivery, utcnow
+from vidlens.storage.tables import Account, Job, WebhookDelivery, utcnow
 from vidlens.webhooks import service
 from vidlens.webhooks.deliverer import WebhookDeliverer
 from vidlens.webhooks.signing import verify
@@ -230,3 +230,25 @@ def test_the_connection_goes_to_the_vetted_address_with_the_original_host(
     assert request.headers["host"] == f"hooks.example:{receiver.port}"
     verify(secret=secret, headers=request.headers, body=request.body)
     assert _delivery(db, delivery_id).status == "delivered"
+
+
+def test_a_deliverer_built_from_settings_sends_at_most_its_concurrency_per_pass(
+    hook_settings: Settings, db: Database, receiver: Receiver
+) -> None:
+    settings = hook_settings.model_copy(
+        update={"webhooks": hook_settings.webhooks.model_copy(update={"concurrency": 2})}
+    )
+    delivery_id, _ = _queue_event(db, receiver.url)
+    with db.session() as session:
+        job_id = _delivery(db, delivery_id).job_id
+        job = session.get(Job, job_id)
+        assert job is not None
+        for _ in range(2):
+            service.enqueue_event(session=session, job=job, event_type="job.progress", data={})
+    deliverer = WebhookDeliverer(settings, db)
+    try:
+        assert deliverer.deliver_due() == 2
+        assert deliverer.deliver_due() == 1
+    finally:
+        deliverer.stop()
+    assert len(receiver.snapshot()) == 3

@@ -1,5 +1,12 @@
 """Worker slots of the embedded queue: a thread that claims jobs and runs them in-thread or in
-a child process it owns."""
+a child process it owns.
+
+Time limits: the handler's :class:`~vidlens.jobs.context.JobContext` stops it at its first
+progress report past the limit. An attempt still running :data:`TIMEOUT_GRACE_SECONDS` after
+its limit (a handler that never reports progress) is dealt with by the executor: a child
+process is killed, and the next job gets a fresh one; a thread cannot be killed, so its job is
+failed while the handler keeps running (and keeps its slot busy) until it returns.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
@@ -18,14 +26,21 @@ from vidlens.config import Settings
 from vidlens.jobs import lifecycle
 from vidlens.jobs._child import ChildReply, child_main
 from vidlens.jobs.handlers import HandlerRegistry
-from vidlens.jobs.runner import run_claimed
+from vidlens.jobs.runner import JOB_TIMEOUT, run_claimed, timeout_message
 from vidlens.storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 WORKER_CRASHED = "WORKER_CRASHED"
 WORKER_ERROR = "WORKER_ERROR"
+TIMEOUT_GRACE_SECONDS = 1.0
+"""How long past its time limit an attempt that did not stop itself is left running before the
+executor stops it."""
 _REPLY_POLL_SECONDS = 0.2
+
+
+class _Overdue(Exception):
+    """The child is still running its attempt at the attempt's deadline."""
 
 
 class Executor(Protocol):
@@ -43,11 +58,18 @@ class Executor(Protocol):
 class JobRecorder:
     """Stores outcomes decided by the parent rather than by the handler."""
 
-    def __init__(self, db: Database, registry: HandlerRegistry) -> None:
+    def __init__(self, settings: Settings, db: Database, registry: HandlerRegistry) -> None:
+        self.settings = settings
         self.db = db
         self.registry = registry
 
-    def fail(self, claim: lifecycle.ClaimedJob, code: str, message: str) -> None:
+    def timeout_for(self, claim: lifecycle.ClaimedJob) -> float:
+        """The attempt's time limit in seconds (its kind's, else the settings')."""
+        return self.registry.timeout_for(claim.kind, self.settings.jobs.timeout_seconds)
+
+    def fail(
+        self, claim: lifecycle.ClaimedJob, code: str, message: str, *, retryable: bool = True
+    ) -> None:
         with self.db.session() as session:
             lifecycle.fail(
                 session=session,
@@ -55,9 +77,13 @@ class JobRecorder:
                 owner=claim.owner,
                 code=code,
                 message=message,
-                retryable=True,
+                retryable=retryable,
                 events=self.registry.format_event,
             )
+
+    def time_out(self, claim: lifecycle.ClaimedJob, limit_seconds: float) -> None:
+        """Fail the attempt with ``JOB_TIMEOUT``, without retry (a rerun would time out too)."""
+        self.fail(claim, JOB_TIMEOUT, timeout_message(limit_seconds), retryable=False)
 
     def release(self, claim: lifecycle.ClaimedJob) -> None:
         with self.db.session() as session:
@@ -70,20 +96,42 @@ class JobRecorder:
 
 
 class ThreadExecutor:
-    """Runs handlers in the slot's own thread (``use_processes=False``)."""
+    """Runs handlers in the slot's own thread (``use_processes=False``).
+
+    A thread cannot be killed: a handler past its time limit stops at its next progress
+    report. One that reports none is failed with ``JOB_TIMEOUT`` by a watchdog timer
+    :data:`TIMEOUT_GRACE_SECONDS` after the limit, but keeps its slot until it returns.
+    """
 
     def __init__(self, *, settings: Settings, db: Database, registry: HandlerRegistry) -> None:
         self._settings = settings
         self._db = db
         self._registry = registry
-        self._recorder = JobRecorder(db, registry)
+        self._recorder = JobRecorder(settings, db, registry)
 
     def execute(self, claim: lifecycle.ClaimedJob) -> None:
+        limit = self._recorder.timeout_for(claim)
+        watchdog = threading.Timer(limit + TIMEOUT_GRACE_SECONDS, self._overdue, (claim, limit))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             run_claimed(claim=claim, settings=self._settings, db=self._db, registry=self._registry)
         except Exception:
             # The lease stops being renewed once this returns, so the job is recovered.
             logger.exception("could not store a job's outcome", extra={"job_id": claim.job_id})
+        finally:
+            watchdog.cancel()
+
+    def _overdue(self, claim: lifecycle.ClaimedJob, limit: float) -> None:
+        logger.warning(
+            "job timed out; its thread cannot be stopped and keeps its slot until it returns",
+            extra={"job_id": claim.job_id, "kind": claim.kind},
+        )
+        try:
+            self._recorder.time_out(claim, limit)
+        except Exception:
+            # The slot's lease renewal then keeps the job processing until the handler ends.
+            logger.warning("could not fail a timed-out job", exc_info=True)
 
     def abort(self, claim: lifecycle.ClaimedJob) -> None:
         # A thread cannot be killed: the handler stops at its next progress call (its lease
@@ -112,23 +160,36 @@ class ProcessExecutor:
 
     A child that dies mid-job costs only that attempt: the job is retried (or failed once out
     of attempts) with :data:`WORKER_CRASHED` and the reason, and the next job gets a new child.
+    A child still running :data:`TIMEOUT_GRACE_SECONDS` after its job's time limit is killed
+    and the job failed with ``JOB_TIMEOUT``.
     """
 
     def __init__(self, *, settings: Settings, db: Database, registry: HandlerRegistry) -> None:
         self._settings = settings
-        self._recorder = JobRecorder(db, registry)
+        self._recorder = JobRecorder(settings, db, registry)
         self._mp = multiprocessing.get_context("spawn")
         self._process: SpawnProcess | None = None
         self._conn: Connection | None = None
         self._aborted: str | None = None
 
     def execute(self, claim: lifecycle.ClaimedJob) -> None:
+        limit = self._recorder.timeout_for(claim)
+        deadline = time.monotonic() + limit + TIMEOUT_GRACE_SECONDS
         try:
             conn = self._ensure_child()
             conn.send(claim)
-            reply = self._await_reply(conn)
+            reply = self._await_reply(conn, deadline)
         except (OSError, EOFError):
             reply = None
+        except _Overdue:
+            logger.warning(
+                "job timed out; killing its worker process",
+                extra={"job_id": claim.job_id, "kind": claim.kind},
+            )
+            self._reap_child()
+            if self._aborted != claim.job_id:
+                self._recorder.time_out(claim, limit)
+            return
         if reply is None:
             exitcode = self._reap_child()
             if self._aborted != claim.job_id:
@@ -170,7 +231,12 @@ class ProcessExecutor:
         self._process, self._conn = process, parent_end
         return parent_end
 
-    def _await_reply(self, conn: Connection) -> ChildReply | None:
+    def _await_reply(self, conn: Connection, deadline: float) -> ChildReply | None:
+        """The child's reply, or None when it died without one.
+
+        Raises:
+            _Overdue: no reply by ``deadline`` (monotonic seconds).
+        """
         process = self._process
         while True:
             if conn.poll(_REPLY_POLL_SECONDS):
@@ -179,6 +245,8 @@ class ProcessExecutor:
             if process is None or not process.is_alive():
                 # It may have replied just before exiting.
                 return conn.recv() if conn.poll(0) else None
+            if time.monotonic() >= deadline:
+                raise _Overdue
 
     def _reap_child(self) -> int | None:
         process, conn = self._process, self._conn

@@ -11,7 +11,7 @@ from vidlens.jobs.handlers import job_handler
 CHUNK_BYTES = 1024 * 1024
 
 
-@job_handler("media.verify")
+@job_handler("media.verify", public=True)
 def verify_media(ctx: JobContext) -> dict[str, Any]:
     """Re-hash a stored media file and compare it with the digest recorded at upload.
 

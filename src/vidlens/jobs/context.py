@@ -1,4 +1,5 @@
-"""What a job handler sees: its job, its media and a progress hook that carries cancellation."""
+"""What a job handler sees: its job, its media and a progress hook that carries cancellation
+and the time limit."""
 
 from __future__ import annotations
 
@@ -29,6 +30,19 @@ class LeaseLost(Exception):
     """
 
 
+class JobTimeout(Exception):
+    """This attempt ran past its time limit.
+
+    Raised by :meth:`JobContext.progress` and :meth:`JobContext.check_cancelled`; the runner
+    fails the job with ``JOB_TIMEOUT`` and does not retry it. Deliberately not a
+    :class:`~vidlens.errors.VidlensError`, so that handlers catching those do not swallow it.
+    """
+
+    def __init__(self, limit_seconds: float) -> None:
+        super().__init__(f"time limit of {limit_seconds:g} s exceeded")
+        self.limit_seconds = limit_seconds
+
+
 class JobContext:
     """Handed to every handler: ``handler(ctx) -> dict`` (the job's JSON result).
 
@@ -36,6 +50,8 @@ class JobContext:
         job_id, account_id, kind, params: the job.
         attempt: 1 on the first run, 2 on the first retry, …
         settings, db: the process's settings and database.
+        timeout_seconds: this attempt's time limit, counted from the context's creation;
+            None: no limit.
     """
 
     def __init__(
@@ -46,6 +62,7 @@ class JobContext:
         db: Database,
         events: EventFormatter = STANDARD_EVENTS,
         clock: Callable[[], float] = time.monotonic,
+        timeout_seconds: float | None = None,
     ) -> None:
         self.job_id = claim.job_id
         self.account_id = claim.account_id
@@ -58,6 +75,8 @@ class JobContext:
         self._owner = claim.owner
         self._events = events
         self._clock = clock
+        self.timeout_seconds = timeout_seconds
+        self._deadline = math.inf if timeout_seconds is None else clock() + timeout_seconds
         self._last_write: float | None = None
         self._last_percent = -math.inf
         self._last_phase: str | None = None
@@ -67,15 +86,17 @@ class JobContext:
 
         Writes are throttled: a call is stored when the phase changes, progress moved by at
         least 1 %, or 0.5 s passed since the last write. Each write also checks for a cancel
-        request, so handlers should call this regularly.
+        request, and every call checks the time limit, so handlers should call this regularly.
 
         Raises:
             JobCancelled: the job's cancellation was requested; let it propagate.
             LeaseLost: this attempt no longer owns the job; let it propagate.
+            JobTimeout: the attempt ran past its time limit; let it propagate.
         """
+        now = self._clock()
+        self._check_deadline(now)
         if not math.isfinite(percent):
             return
-        now = self._clock()
         due = (
             self._last_write is None
             or phase != self._last_phase
@@ -93,7 +114,9 @@ class JobContext:
         Raises:
             JobCancelled: cancellation was requested.
             LeaseLost: this attempt no longer owns the job.
+            JobTimeout: the attempt ran past its time limit.
         """
+        self._check_deadline(self._clock())
         with self.db.read_session() as session:
             job = session.get(Job, self.job_id)
             held = job is not None and job.status == "processing" and job.lease_owner == self._owner
@@ -102,6 +125,10 @@ class JobContext:
             raise LeaseLost(self.job_id)
         if requested:
             raise JobCancelled("Job cancelled.", job_id=self.job_id)
+
+    def _check_deadline(self, now: float) -> None:
+        if now >= self._deadline and self.timeout_seconds is not None:
+            raise JobTimeout(self.timeout_seconds)
 
     def _write(self, percent: float, phase: str | None) -> None:
         with self.db.session() as session:

@@ -24,6 +24,7 @@ from vidlens.errors import InvalidInput
 from vidlens.jobs import lifecycle, service
 from vidlens.jobs._slots import Executor, ProcessExecutor, ThreadExecutor, WorkerSlot
 from vidlens.jobs.handlers import HandlerRegistry
+from vidlens.jobs.runner import UNKNOWN_KIND
 from vidlens.storage.db import Database
 from vidlens.storage.tables import Job
 from vidlens.types import JobStatus, Priority
@@ -89,7 +90,9 @@ class EmbeddedQueue:
             UrlRefused: the webhook URL points where the SSRF rules forbid.
         """
         if kind not in self.registry:
-            raise InvalidInput(f"Unknown job kind {kind!r}.", kinds=self.registry.kinds())
+            raise InvalidInput(
+                f"Unknown job kind {kind!r}.", code=UNKNOWN_KIND, kinds=self.registry.kinds()
+            )
         if webhook_url is not None:
             check_webhook_url(webhook_url, self.settings)
         with self.db.session() as session:
@@ -107,6 +110,11 @@ class EmbeddedQueue:
             )
         self._wake.set()
         return job
+
+    def public_kinds(self) -> builtins.list[str]:
+        """The kinds accounts may submit through ``POST /api/jobs``, sorted (see
+        :func:`~vidlens.jobs.handlers.job_handler`'s ``public``)."""
+        return self.registry.public_kinds()
 
     def get(self, *, account_id: str, job_id: str) -> Job:
         """Raises: NotFound (also for another account's job)."""
@@ -186,12 +194,15 @@ class EmbeddedQueue:
         )
         self._maintenance.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop claiming; give running jobs ``timeout`` seconds to finish, then kill their
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop claiming; give running jobs ``timeout`` seconds
+        (``settings.jobs.stop_timeout_seconds`` when None) to finish, then kill their
         children (or abandon their threads) and hand the jobs back to the queue without
         consuming an attempt."""
         if not self._started:
             return
+        if timeout is None:
+            timeout = self.settings.jobs.stop_timeout_seconds
         self._stopping.set()
         self._wake.set()
         deadline = time.monotonic() + timeout

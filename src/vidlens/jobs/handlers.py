@@ -5,7 +5,7 @@ result), marked with :func:`job_handler`::
 
     from vidlens.jobs.handlers import job_handler
 
-    @job_handler("media.verify")
+    @job_handler("media.verify", public=True)
     def verify(ctx: JobContext) -> dict[str, Any]: ...
 
 The decorator only attaches a :class:`HandlerSpec` to the function; nothing global changes on
@@ -17,12 +17,18 @@ with ``@job_handler`` functions at its top level.
 
 Handler failures: a :class:`~vidlens.errors.VidlensError` fails the job at once with its code
 and message; any other exception is retried (up to the job's ``max_attempts``) when the
-handler is ``retryable``, then fails the job with ``"<ExceptionType>: message"``.
+handler is ``retryable``, then fails the job with ``"<ExceptionType>: message"``. An attempt
+that runs longer than its kind's ``timeout_seconds`` (else ``settings.jobs.timeout_seconds``)
+fails with ``JOB_TIMEOUT``, without retry.
+
+Only ``public`` kinds may be submitted through the generic ``POST /api/jobs`` route; the
+others are submitted by the surfaces that own them (which may charge credits first).
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
@@ -47,12 +53,17 @@ _MARK = "__vidlens_job_handler__"
 
 @dataclass(frozen=True)
 class HandlerSpec:
-    """A job kind: its handler, whether failures are retried, and its webhook events."""
+    """A job kind: its handler, whether failures are retried, its webhook events, whether
+    clients may submit it directly, and its time limit."""
 
     kind: str
     func: Handler
     retryable: bool = True
     events: EventFormatter = STANDARD_EVENTS
+    public: bool = False
+    """Submittable by any account through ``POST /api/jobs``."""
+    timeout_seconds: float | None = None
+    """Time limit of one attempt; None: ``settings.jobs.timeout_seconds``."""
 
 
 def job_handler(
@@ -61,6 +72,8 @@ def job_handler(
     retryable: bool = True,
     event_prefix: str = "job",
     events: EventFormatter | None = None,
+    public: bool = False,
+    timeout_seconds: float | None = None,
 ) -> Callable[[Handler], Handler]:
     """Mark a function as the handler of job ``kind``.
 
@@ -69,16 +82,30 @@ def job_handler(
         event_prefix: webhook event names become ``<prefix>.progress|completed|failed|cancelled``.
         events: a custom :class:`~vidlens.jobs.events.EventFormatter` (overrides the prefix),
             for surfaces whose contract fixes the webhook body.
+        public: accounts may submit this kind through ``POST /api/jobs``. Leave it False for
+            kinds that a surface submits after its own checks (credits charged at creation).
+        timeout_seconds: time limit of one attempt in seconds, overriding
+            ``settings.jobs.timeout_seconds`` (for kinds known to be much shorter or longer).
 
     Raises:
-        ValueError: empty kind.
+        ValueError: empty kind, or a ``timeout_seconds`` that is not positive and finite.
     """
     if not kind:
         raise ValueError("job kind must not be empty")
+    if timeout_seconds is not None and not (0 < timeout_seconds < math.inf):
+        raise ValueError("timeout_seconds must be a positive number of seconds")
     formatter = events if events is not None else PrefixedEvents(event_prefix)
 
     def mark(func: Handler) -> Handler:
-        setattr(func, _MARK, HandlerSpec(kind, func, retryable, formatter))
+        spec = HandlerSpec(
+            kind,
+            func,
+            retryable=retryable,
+            events=formatter,
+            public=public,
+            timeout_seconds=timeout_seconds,
+        )
+        setattr(func, _MARK, spec)
         return func
 
     return mark
@@ -139,6 +166,18 @@ class HandlerRegistry:
 
     def kinds(self) -> list[str]:
         return sorted(self._specs)
+
+    def public_kinds(self) -> list[str]:
+        """The kinds accounts may submit directly (``public=True``), sorted."""
+        return sorted(kind for kind, spec in self._specs.items() if spec.public)
+
+    def timeout_for(self, kind: str, default: float) -> float:
+        """The time limit in seconds of one attempt of ``kind``: its handler's own, else
+        ``default`` (``settings.jobs.timeout_seconds``)."""
+        spec = self._specs.get(kind)
+        if spec is None or spec.timeout_seconds is None:
+            return default
+        return spec.timeout_seconds
 
     def format_event(self, job: Job, event: JobEvent) -> WebhookEvent | None:
         """The webhook for ``event`` of ``job``, as its kind's formatter shapes it (an

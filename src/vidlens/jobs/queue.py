@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Protocol
 
 from vidlens.storage.tables import Job
@@ -27,8 +28,14 @@ class JobQueue(Protocol):
         """Persist a new pending job and make it visible to workers.
 
         Raises:
-            InvalidInput: unknown ``kind`` or bad webhook URL.
+            InvalidInput: unknown ``kind`` (code ``UNKNOWN_JOB_KIND``), bad params or headers.
+            UrlRefused: the webhook URL breaks the SSRF rules.
         """
+        ...
+
+    def public_kinds(self) -> builtins.list[str]:
+        """The kinds any account may submit directly (``POST /api/jobs``), sorted. Other
+        kinds are submitted only by the surfaces that own them, after their own checks."""
         ...
 
     def get(self, *, account_id: str, job_id: str) -> Job:
@@ -57,6 +64,7 @@ class JobQueue(Protocol):
         """Start this process's workers (if it has any) and recover abandoned jobs."""
         ...
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop workers; jobs still running are handed back via their lease."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop workers; jobs still running after ``timeout`` seconds
+        (``settings.jobs.stop_timeout_seconds`` when None) are handed back to the queue."""
         ...

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from vidlens.config import Settings
 from vidlens.errors import JobCancelled, VidlensError
 from vidlens.jobs import lifecycle
-from vidlens.jobs.context import JobContext, LeaseLost
+from vidlens.jobs.context import JobContext, JobTimeout, LeaseLost
 from vidlens.jobs.handlers import HandlerRegistry
 from vidlens.storage.db import Database
 from vidlens.storage.tables import Job
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 Outcome = Literal["completed", "failed", "retrying", "cancelled", "lost"]
 HANDLER_ERROR = "HANDLER_ERROR"
+JOB_TIMEOUT = "JOB_TIMEOUT"
 INVALID_RESULT = "INVALID_RESULT"
 UNKNOWN_KIND = "UNKNOWN_JOB_KIND"
 _OUTCOMES: dict[str, Outcome] = {
@@ -26,6 +27,11 @@ _OUTCOMES: dict[str, Outcome] = {
     "failed": "failed",
     "cancelled": "cancelled",
 }
+
+
+def timeout_message(limit_seconds: float) -> str:
+    """The error message of a job failed with :data:`JOB_TIMEOUT`."""
+    return f"The job ran longer than its time limit of {limit_seconds:g} s and was stopped."
 
 
 def run_claimed(
@@ -39,7 +45,10 @@ def run_claimed(
 
     A :class:`~vidlens.errors.VidlensError` fails the job without retry; any other
     exception is retried while the handler is retryable and attempts remain; a cancel request
-    ends the job ``cancelled``. When the attempt lost its lease meanwhile, nothing is stored.
+    ends the job ``cancelled``; passing the kind's time limit (see
+    :meth:`~vidlens.jobs.handlers.HandlerRegistry.timeout_for`) fails it with
+    :data:`JOB_TIMEOUT`, without retry. When the attempt lost its lease meanwhile, nothing is
+    stored.
 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the outcome could not be stored (the lease then
@@ -49,11 +58,21 @@ def run_claimed(
     if spec is None:
         message = f"No handler for job kind {claim.kind!r} in this worker."
         return _fail(db, registry, claim, UNKNOWN_KIND, message, retryable=False)
-    context = JobContext(claim=claim, settings=settings, db=db, events=registry.format_event)
+    context = JobContext(
+        claim=claim,
+        settings=settings,
+        db=db,
+        events=registry.format_event,
+        timeout_seconds=registry.timeout_for(claim.kind, settings.jobs.timeout_seconds),
+    )
     try:
         result: Any = spec.func(context)
     except LeaseLost:
         return "lost"
+    except JobTimeout as exc:
+        logger.warning("job timed out", extra={"job_id": claim.job_id, "kind": claim.kind})
+        message = timeout_message(exc.limit_seconds)
+        return _fail(db, registry, claim, JOB_TIMEOUT, message, retryable=False)
     except JobCancelled:
         with db.session() as session:
             job = lifecycle.mark_cancelled(

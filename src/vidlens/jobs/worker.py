@@ -18,9 +18,6 @@ from vidlens.webhooks.deliverer import WebhookDeliverer
 
 logger = logging.getLogger(__name__)
 
-STOP_TIMEOUT_SECONDS = 30.0
-"""How long running jobs may take to finish after SIGTERM before they are handed back."""
-
 
 def run_worker(
     settings: Settings,
@@ -30,6 +27,8 @@ def run_worker(
     deliver_webhooks: bool = True,
 ) -> None:
     """Migrate the database, then run job slots until SIGTERM/SIGINT or ``stop_event``.
+    Running jobs then get ``settings.jobs.stop_timeout_seconds`` to finish before they are
+    handed back to the queue.
 
     Signal handlers are installed only when called from the main thread.
 
@@ -60,7 +59,7 @@ def run_worker(
             logger.info("worker started", extra={"slots": queue.workers})
             stop.wait()
             logger.info("worker stopping")
-            queue.stop(STOP_TIMEOUT_SECONDS)
+            queue.stop(settings.jobs.stop_timeout_seconds)
     finally:
         db.dispose()
 

@@ -45,8 +45,9 @@ class WebhookDeliverer:
     before it is sent. A job never waits for any of this: it only inserts delivery rows.
 
     Arguments:
-        poll_seconds: how often the thread looks for due deliveries when idle.
-        concurrency: deliveries sent in parallel.
+        poll_seconds: how often the thread looks for due deliveries when idle;
+            ``settings.webhooks.poll_interval_seconds`` when None.
+        concurrency: deliveries sent in parallel; ``settings.webhooks.concurrency`` when None.
         client: an ``httpx.Client`` to use; one is created otherwise.
         resolver: host name → addresses (tests); the system resolver otherwise.
 
@@ -59,8 +60,8 @@ class WebhookDeliverer:
         settings: Settings,
         db: Database,
         *,
-        poll_seconds: float = 0.5,
-        concurrency: int = 4,
+        poll_seconds: float | None = None,
+        concurrency: int | None = None,
         client: httpx.Client | None = None,
         resolver: Resolver = resolve,
     ) -> None:
@@ -68,8 +69,9 @@ class WebhookDeliverer:
         self.db = db
         self._policy = url_policy(settings)
         self._resolver = resolver
-        self._poll = poll_seconds
-        self._concurrency = max(1, concurrency)
+        config = settings.webhooks
+        self._poll = config.poll_interval_seconds if poll_seconds is None else poll_seconds
+        self._concurrency = max(1, config.concurrency if concurrency is None else concurrency)
         self._client = client or httpx.Client(
             timeout=settings.webhooks.timeout_seconds,
             follow_redirects=False,
