@@ -13,7 +13,11 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "vidlens_request_id", default=None
 )
 
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",  # uvicorn's ANSI-coloured duplicate of msg
+}
 
 
 class JsonFormatter(logging.Formatter):
