@@ -38,6 +38,23 @@ class AccountPublic(BaseModel):
 
 
 class AccountsPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+                            "name": "acme",
+                            "balance": 3600,
+                            "created_at": "2026-11-25T10:00:00Z",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     data: list[AccountPublic]
 
 
@@ -82,6 +99,26 @@ class KeyCreated(KeyPublic):
 
 
 class KeysPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "id": "0e0c8b9a-4f4e-4a55-a2c1-4d0b7f0f6a11",
+                            "name": "Production Key",
+                            "prefix": "ng_k83js9d",
+                            "created_at": "2026-11-25T10:00:00Z",
+                            "expires_at": "2027-02-23T10:00:00Z",
+                            "revoked_at": None,
+                            "last_used_at": "2026-11-25T11:12:13Z",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     data: list[KeyPublic]
 
 
@@ -91,7 +128,22 @@ class CreditGrant(BaseModel):
 
 
 class CreditEntryPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3c1d2e4f-0a9b-4c8d-9e7f-6a5b4c3d2e1f",
+                    "kind": "grant",
+                    "amount": 3600,
+                    "balance_after": 3600,
+                    "reason": "grant",
+                    "job_id": None,
+                    "created_at": "2026-11-25T10:00:00Z",
+                }
+            ]
+        },
+    )
 
     id: str
     kind: Literal["grant", "charge", "refund"]
@@ -103,6 +155,27 @@ class CreditEntryPublic(BaseModel):
 
 
 class CreditsPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "balance": 3600,
+                    "entries": [
+                        {
+                            "id": "3c1d2e4f-0a9b-4c8d-9e7f-6a5b4c3d2e1f",
+                            "kind": "grant",
+                            "amount": 3600,
+                            "balance_after": 3600,
+                            "reason": "grant",
+                            "job_id": None,
+                            "created_at": "2026-11-25T10:00:00Z",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     balance: int
     entries: list[CreditEntryPublic]
 
@@ -112,7 +185,20 @@ class OAuthClientCreate(BaseModel):
 
 
 class OAuthClientPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
+                    "name": "pipeline",
+                    "account_id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+                    "created_at": "2026-11-25T10:00:00Z",
+                    "revoked_at": None,
+                }
+            ]
+        },
+    )
 
     client_id: str
     name: str
@@ -122,10 +208,30 @@ class OAuthClientPublic(BaseModel):
 
 
 class OAuthClientCreated(OAuthClientPublic):
-    client_secret: str = Field(description="Shown once.")
+    client_secret: str = Field(
+        description="Shown once.", examples=["ngcs_Xb9Q2mZ0aX4pR7tLw1vB6nC8eY3hU5jK9oFa1B2c3D"]
+    )
 
 
 class OAuthClientsPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
+                            "name": "pipeline",
+                            "account_id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+                            "created_at": "2026-11-25T10:00:00Z",
+                            "revoked_at": None,
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     data: list[OAuthClientPublic]
 
 
@@ -144,12 +250,32 @@ class TokenPublic(BaseModel):
 
 
 class WebhookSecretPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"webhook_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]
+        }
+    )
+
     webhook_secret: str = Field(
         description="Standard Webhooks signing secret for this account's deliveries."
     )
 
 
 class JobCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "media.verify",
+                    "params": {"media_id": "f63b5e5e-157c-4042-8926-808d6f07fb52"},
+                    "priority": "standard",
+                    "webhook_url": "https://example.com/hooks/vidlens",
+                    "webhook_headers": {"Authorization": "Bearer receiver-token"},
+                }
+            ]
+        }
+    )
+
     kind: str = Field(examples=["media.verify"])
     params: dict[str, Any] = Field(default_factory=dict, examples=[{"media_id": "…"}])
     priority: Priority = "standard"
@@ -197,14 +323,54 @@ class JobPublic(BaseModel):
 
 
 class JobsPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "id": "9a3f0c2e-7d5b-4e1a-8c6f-2b4d6e8f0a1c",
+                            "kind": "media.verify",
+                            "status": "completed",
+                            "phase": "hashing",
+                            "progress": 100.0,
+                            "priority": "standard",
+                            "attempts": 1,
+                            "error_code": None,
+                            "error_message": None,
+                            "result": {
+                                "sha256": "60fb69b9...",
+                                "matches": True,
+                                "size_bytes": 662788,
+                            },
+                            "created_at": "2026-11-25T10:00:00Z",
+                            "started_at": "2026-11-25T10:00:01Z",
+                            "finished_at": "2026-11-25T10:00:02Z",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     data: list[JobPublic]
 
 
 class HealthPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]}
+    )
+
     status: Literal["ok"] = "ok"
     version: str
 
 
 class ReadyPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"status": "ready", "checks": {"database": "ok", "media_store": "ok"}}]
+        }
+    )
+
     status: Literal["ready", "not_ready"]
     checks: dict[str, str]

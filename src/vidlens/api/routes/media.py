@@ -42,7 +42,8 @@ _UPLOAD_BODY: dict[str, Any] = {
                             "description": "The video or audio file (streamed to disk).",
                         }
                     },
-                }
+                },
+                "example": {"file": "(binary) talk.mp4"},
             }
         },
     }

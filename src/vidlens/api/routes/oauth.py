@@ -44,6 +44,19 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @router.post(
     "/oauth/token",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "example": {
+                        "grant_type": "client_credentials",
+                        "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
+                        "client_secret": "ngcs_Xb9Q2mZ0aX4pR7tLw1vB6nC8eY3hU5jK9oFa1B2c3D",
+                    }
+                }
+            }
+        }
+    },
     response_model=TokenPublic,
     responses={
         400: {"description": "invalid_request / unsupported_grant_type"},
