@@ -374,3 +374,48 @@ class ReadyPublic(BaseModel):
 
     status: Literal["ready", "not_ready"]
     checks: dict[str, str]
+
+
+class WebhookDeliveryPublic(BaseModel):
+    """One webhook message and what happened to it."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "msg_2b4d6e8f0a1c9a3f0c2e7d5b",
+                    "event_type": "job.completed",
+                    "url": "https://example.com/hooks/vidlens",
+                    "status": "delivered",
+                    "attempts": 1,
+                    "last_status_code": 200,
+                    "last_error": None,
+                    "created_at": "2026-11-25T10:00:02Z",
+                    "next_attempt_at": "2026-11-25T10:00:02Z",
+                    "delivered_at": "2026-11-25T10:00:02Z",
+                }
+            ]
+        },
+    )
+
+    id: str
+    event_type: str
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+
+
+class WebhookDeliveriesPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"data": WebhookDeliveryPublic.model_json_schema()["examples"]}]
+        }
+    )
+
+    data: list[WebhookDeliveryPublic]

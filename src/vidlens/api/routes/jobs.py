@@ -13,11 +13,18 @@ from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
 from vidlens.api.deps import ContextDep, PrincipalDep
-from vidlens.api.schemas import JobCreate, JobPublic, JobsPublic
+from vidlens.api.schemas import (
+    JobCreate,
+    JobPublic,
+    JobsPublic,
+    WebhookDeliveriesPublic,
+    WebhookDeliveryPublic,
+)
 from vidlens.errors import InvalidInput
 from vidlens.jobs.runner import UNKNOWN_KIND
 from vidlens.storage.tables import Job
 from vidlens.types import PRIORITY_RANK, JobStatus
+from vidlens.webhooks.service import list_deliveries
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 _PRIORITY_NAME = {rank: name for name, rank in PRIORITY_RANK.items()}
@@ -129,3 +136,22 @@ async def cancel_job(job_id: str, principal: PrincipalDep, context: ContextDep) 
         lambda: context.queue.cancel(account_id=principal.account_id, job_id=job_id)
     )
     return job_public(job)
+
+
+@router.get("/{job_id}/webhooks", response_model=WebhookDeliveriesPublic)
+async def job_webhooks(
+    job_id: str, principal: PrincipalDep, context: ContextDep
+) -> WebhookDeliveriesPublic:
+    """The webhook messages of a job and their delivery state (attempts, last HTTP status,
+    last error), oldest first. Custom headers are not shown: they may hold the receiver's
+    credentials."""
+
+    def load() -> WebhookDeliveriesPublic:
+        context.queue.get(account_id=principal.account_id, job_id=job_id)  # 404 if not ours
+        with context.db.read_session() as session:
+            rows = list_deliveries(session=session, job_id=job_id)
+            return WebhookDeliveriesPublic(
+                data=[WebhookDeliveryPublic.model_validate(row) for row in rows]
+            )
+
+    return await run_in_threadpool(load)
