@@ -36,12 +36,22 @@ _PUBLIC_PATHS = {"/health", "/ready", "/oauth/token"}
 
 
 def build_context(settings: Settings) -> AppContext:
-    """Build the long-lived parts from settings: database, media store, job queue."""
+    """Build the long-lived parts from settings: database, media store, job queue (embedded,
+    or Celery when ``settings.jobs.queue_backend`` says so)."""
+    from vidlens.jobs.queue import JobQueue
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db = Database.from_settings(settings)
     registry = load_registry(settings)
-    queue = EmbeddedQueue(settings, db, registry)
+    queue: JobQueue
+    if settings.jobs.queue_backend == "celery":
+        # Imported here: celery is an optional extra (pip install 'vidlens[celery]').
+        from vidlens.jobs.celery_queue import CeleryQueue
+
+        queue = CeleryQueue(settings, db, registry)
+    else:
+        queue = EmbeddedQueue(settings, db, registry)
     return AppContext(
         settings=settings,
         db=db,

@@ -92,6 +92,18 @@ class JobSettings(BaseModel):
     """On shutdown, how long running jobs may take to finish before they are handed back to
     the queue (their child process killed) without consuming an attempt."""
 
+    queue_backend: Literal["embedded", "celery"] = "embedded"
+    """How jobs reach workers. ``embedded``: worker slots inside ``vidlens serve`` and
+    ``vidlens worker`` poll the database. ``celery``: the server runs no jobs; it sends a
+    wake-up per job through ``broker_url`` to Celery workers (``vidlens worker --celery``),
+    which claim jobs from the database exactly as embedded slots do. Needs the ``celery``
+    extra (``pip install 'vidlens[celery]'``)."""
+
+    broker_url: str | None = None
+    """Celery broker when ``queue_backend`` is ``celery``: Redis
+    (``redis://127.0.0.1:6379/0``) or RabbitMQ (``amqp://guest:guest@127.0.0.1:5672//``).
+    It only carries wake-ups: jobs live in the database, and a lost message loses no job."""
+
 
 class WebhookSettings(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)

@@ -55,14 +55,52 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
 
 
 @click.command()
+@click.option(
+    "--celery/--embedded",
+    "use_celery",
+    default=None,
+    help="Run a Celery worker fed by VIDLENS_JOBS__BROKER_URL, or embedded slots that poll "
+    "the database (default: VIDLENS_JOBS__QUEUE_BACKEND).",
+)
+@click.option(
+    "--queue",
+    default=None,
+    help="Celery only: the broker queue to consume (default: vidlens).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Job slots / Celery pool threads (VIDLENS_JOBS__WORKERS, at least 1).",
+)
 @click.pass_context
-def worker(ctx: click.Context) -> None:
+def worker(
+    ctx: click.Context, use_celery: bool | None, queue: str | None, workers: int | None
+) -> None:
     """Run job workers without the HTTP server (scale-out on the same database)."""
-    from vidlens.jobs.worker import run_worker
+    from vidlens.jobs.worker import run_celery_worker, run_worker
 
     settings = settings_from(ctx)
     configure_logging(settings.log_level)
-    run_worker(settings)
+    if use_celery is None:
+        use_celery = settings.jobs.queue_backend == "celery"
+    if not use_celery:
+        if queue is not None:
+            raise click.UsageError("--queue applies to Celery workers only (add --celery).")
+        run_worker(settings, workers=workers)
+        return
+    if not settings.jobs.broker_url:
+        raise click.UsageError(
+            "A Celery worker needs VIDLENS_JOBS__BROKER_URL "
+            "(e.g. redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//)."
+        )
+    try:
+        code = run_celery_worker(settings, queue=queue, concurrency=workers)
+    except ImportError as exc:
+        raise click.ClickException(
+            f"Celery is not installed ({exc}); install it with: pip install 'vidlens[celery]'"
+        ) from exc
+    ctx.exit(code)
 
 
 @click.command()

@@ -64,6 +64,54 @@ def run_worker(
         db.dispose()
 
 
+def run_celery_worker(
+    settings: Settings,
+    *,
+    queue: str | None = None,
+    concurrency: int | None = None,
+    extra_args: list[str] | None = None,
+) -> int:
+    """Run a Celery worker (threads pool) that takes wake-ups from
+    ``settings.jobs.broker_url`` and runs jobs of the shared database until SIGTERM/SIGINT
+    (a second one stops at once). On start it migrates the database and recovers abandoned
+    jobs; on stop, running jobs get ``settings.jobs.stop_timeout_seconds`` to finish before
+    they are handed back. See :mod:`vidlens.jobs.celery_app`.
+
+    Arguments:
+        queue: the broker queue to consume (default ``vidlens``, where servers send).
+        concurrency: pool threads, each with its own job child process;
+            ``settings.jobs.workers``, or 1 when that is 0.
+        extra_args: more ``celery worker`` options.
+
+    Returns:
+        The worker's exit code.
+
+    Raises:
+        ValueError: ``settings.jobs.broker_url`` is not set.
+        ImportError: celery is not installed (``pip install 'vidlens[celery]'``).
+    """
+    import os
+
+    from vidlens.jobs.celery_app import DEFAULT_QUEUE, create_celery_app, use_vidlens_logging
+
+    queue = queue or DEFAULT_QUEUE
+    app = create_celery_app(settings, queue=queue)
+    use_vidlens_logging(settings)
+    argv = [
+        "worker",
+        "--pool=threads",
+        f"--concurrency={concurrency or settings.jobs.workers or 1}",
+        f"--queues={queue}",
+        f"--hostname={queue}-{os.getpid()}@%h",
+        f"--loglevel={settings.log_level}",
+        "--without-mingle",
+        "--without-gossip",
+        *(extra_args or []),
+    ]
+    code = app.start(argv=argv)
+    return code if isinstance(code, int) else 0
+
+
 @contextmanager
 def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """SIGTERM and SIGINT set ``stop`` (main thread only; elsewhere signals are not ours)."""
