@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vidlens.engines.speech.settings import WhisperSettings
+
 Environment = Literal["development", "production"]
 
 
@@ -139,6 +141,13 @@ class AuthSettings(BaseModel):
     """Lifetime of access tokens issued by ``POST /oauth/token``."""
 
 
+class EngineSettings(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    whisper: WhisperSettings = Field(default_factory=WhisperSettings)
+    """Speech-to-text (faster-whisper)."""
+
+
 class Settings(BaseSettings):
     """All vidlens settings. Environment variables use the ``VIDLENS_`` prefix and ``__``
     between sections."""
@@ -178,6 +187,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    engines: EngineSettings = Field(default_factory=EngineSettings)
 
     @field_validator("url_allowlist")
     @classmethod

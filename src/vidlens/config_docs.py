@@ -59,15 +59,23 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
     return rows
 
 
-def render_config_reference() -> str:
-    lines = [HEADER, "## General", "", "| variable | default | meaning |", "|---|---|---|"]
-    lines += _rows(Settings, "VIDLENS_")
-    for name, info in Settings.model_fields.items():
+def _sections(model: type[BaseModel], prefix: str, title: str) -> list[str]:
+    lines: list[str] = []
+    rows = _rows(model, prefix)
+    if rows:
+        lines += ["", f"## {title}", "", "| variable | default | meaning |", "|---|---|---|"]
+        lines += rows
+    for name, info in model.model_fields.items():
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            lines += ["", f"## {name}", "", "| variable | default | meaning |", "|---|---|---|"]
-            lines += _rows(annotation, f"VIDLENS_{name.upper()}__")
-    return "\n".join(lines) + "\n"
+            lines += _sections(annotation, f"{prefix}{name.upper()}__", f"{title}.{name}")
+    return lines
+
+
+def render_config_reference() -> str:
+    lines = _sections(Settings, "VIDLENS_", "settings")
+    lines[1] = "## General"
+    return HEADER + "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
 """Installation checks behind ``vidlens doctor``.
 
-Each check answers ok / missing / error with a message that says what to install. Engines add
-their own checks to :data:`ENGINE_CHECKS` in their module (the speech, face and pose issues
-will), so doctor always reports every engine's model.
+Each check answers ok / missing / error with a message that says what to install; every
+engine has one in :data:`ENGINE_CHECKS`, so doctor always reports every engine's model.
 """
 
 from __future__ import annotations
@@ -82,9 +81,23 @@ def check_data_dir(settings: Settings) -> CheckResult:
     return CheckResult("data directory", "error", f"{path} is not writable")
 
 
+def check_whisper(settings: Settings) -> CheckResult:
+    """Speech-to-text: faster-whisper and its model (the bundled Whisper base by default)."""
+    from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
+
+    name = "speech-to-text"
+    engine = FasterWhisperEngine(settings.engines.whisper)
+    found = engine.availability()
+    if not found.available:
+        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+    source = settings.engines.whisper.model_dir or "bundled Whisper base (sha256-checked)"
+    return CheckResult(name, "ok", f"faster-whisper, model: {source}")
+
+
 PLATFORM_CHECKS: tuple[Check, ...] = (check_data_dir, check_database, check_ffmpeg, check_ffprobe)
-ENGINE_CHECKS: list[Check] = []
-"""Engine modules append a check for their model here (optional: required=False)."""
+ENGINE_CHECKS: tuple[Check, ...] = (check_whisper,)
+"""One check per engine: it says whether the engine's runtime and model are there, and if not,
+what to install."""
 
 
 def run_checks(settings: Settings) -> list[CheckResult]:

@@ -86,7 +86,19 @@ def test_doctor_reports_platform(runner: CliRunner) -> None:
     checks = {c["name"]: c for c in json.loads(result.stdout)}
     assert checks["database"]["state"] == "ok"
     assert checks["ffprobe"]["state"] == "ok"
+    assert checks["speech-to-text"]["state"] == "ok", checks["speech-to-text"]
     assert result.exit_code == 0
+
+
+def test_doctor_names_a_missing_model_folder(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("VIDLENS_ENGINES__WHISPER__MODEL_DIR", str(tmp_path / "no-model"))
+    result = runner.invoke(cli, ["doctor", "--json"])
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["speech-to-text"]["state"] == "missing"
+    assert "no-model" in checks["speech-to-text"]["detail"]
+    assert result.exit_code == 1
 
 
 def test_doctor_says_what_to_install(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

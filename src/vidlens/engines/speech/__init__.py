@@ -1,0 +1,1 @@
+"""Speech engines: speech-to-text (faster-whisper) and the transcript output formats."""

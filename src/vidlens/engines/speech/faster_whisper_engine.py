@@ -1,0 +1,282 @@
+"""Speech-to-text with faster-whisper (CTranslate2) on the CPU.
+
+Defaults: the multilingual Whisper base shipped in registry packages (see
+:mod:`vidlens.engines.speech.whisper_model`), int8 on 2 threads, Silero VAD to skip silence,
+word timestamps. Models are loaded on first use and shared through a
+:class:`~vidlens.engines.models.ModelManager`; nothing is ever downloaded (the model is
+always given to faster-whisper as a local folder).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vidlens.engines.base import Availability, ProgressHook, no_progress
+from vidlens.engines.errors import ModelMissing
+from vidlens.engines.models import ModelManager
+from vidlens.engines.speech._audio import SAMPLE_RATE, extract_audio
+from vidlens.engines.speech.settings import WhisperSettings
+from vidlens.engines.speech.types import (
+    Segment,
+    SpeechToTextEngine,
+    TranscribeOptions,
+    Transcript,
+    Word,
+)
+from vidlens.engines.speech.whisper_model import (
+    INSTALL_HINT,
+    assemble_whisper_base,
+    bundled_weights_installed,
+    check_model_folder,
+    default_cache_dir,
+)
+from vidlens.errors import InvalidInput
+
+if TYPE_CHECKING:  # the runtime imports are lazy: without them the engine is "unavailable"
+    import numpy as np
+    import numpy.typing as npt
+    from faster_whisper import WhisperModel  # type: ignore[import-untyped]  # no stubs
+
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+"""Prompt that shows the decoder a verbatim, disfluent style (used when ``keep_fillers``)."""
+
+BUNDLED_MODEL_ID = "bundled:whisper-base"
+
+
+class FasterWhisperEngine(SpeechToTextEngine):
+    """faster-whisper speech-to-text.
+
+    Arguments:
+        settings: model folder, compute type, threads, cache folder.
+        models: a shared model manager (default: a private one with the settings' TTL).
+    """
+
+    name = "faster-whisper"
+
+    def __init__(
+        self, settings: WhisperSettings, models: ModelManager[WhisperModel] | None = None
+    ) -> None:
+        self.settings = settings
+        self.models: ModelManager[WhisperModel] = models or ModelManager(
+            self._load_model, ttl_seconds=settings.idle_ttl_seconds
+        )
+
+    @property
+    def model_id(self) -> str:
+        """``bundled:whisper-base`` or the configured folder."""
+        model_dir = self.settings.model_dir
+        return str(model_dir) if model_dir is not None else BUNDLED_MODEL_ID
+
+    def availability(self) -> Availability:
+        if not _installed("faster_whisper"):
+            return Availability.missing(
+                "faster-whisper is not installed", hint="pip install faster-whisper==1.2.1"
+            )
+        if self.settings.model_dir is not None:
+            try:
+                check_model_folder(self.settings.model_dir)
+            except ModelMissing as exc:
+                return Availability.missing(exc.message, hint=exc.hint)
+            return Availability.ok()
+        reason = bundled_weights_installed()
+        if reason is not None:
+            return Availability.missing(reason, hint=INSTALL_HINT)
+        return Availability.ok()
+
+    def model_folder(self) -> Path:
+        """The verified local model folder (joins the bundled parts on first call).
+
+        Raises:
+            ModelMissing: weights packages or configured folder absent.
+            vidlens.engines.errors.ModelIntegrityError: a bundled file has the wrong sha256.
+        """
+        if self.settings.model_dir is not None:
+            return check_model_folder(self.settings.model_dir)
+        return assemble_whisper_base(self.settings.cache_dir or default_cache_dir())
+
+    def _load_model(self, model_id: str) -> WhisperModel:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise ModelMissing(
+                "faster-whisper is not installed", hint="pip install faster-whisper==1.2.1"
+            ) from None
+        folder = self.model_folder()
+        # A local folder never touches the hub; local_files_only guards against a typo
+        # being taken for a model name to download.
+        return WhisperModel(
+            str(folder),
+            device="cpu",
+            compute_type=self.settings.compute_type,
+            cpu_threads=self.settings.cpu_threads,
+            local_files_only=True,
+        )
+
+    def transcribe(
+        self, audio_path: Path, options: TranscribeOptions, progress: ProgressHook | None = None
+    ) -> Transcript:
+        report = progress or no_progress
+        language = _check_options(options)
+        report(0.0, "extracting audio")
+        samples = extract_audio(
+            audio_path,
+            track=options.audio_track,
+            ffmpeg=self.settings.ffmpeg,
+            timeout_seconds=self.settings.extract_timeout_seconds,
+        )
+        report(0.0, "loading model")
+        with self.models.acquire(self.model_id) as model:
+            return self._decode(model, samples, language, options, report)
+
+    def _decode(
+        self,
+        model: WhisperModel,
+        samples: npt.NDArray[np.float32],
+        language: str | None,
+        options: TranscribeOptions,
+        report: ProgressHook,
+    ) -> Transcript:
+        started = time.perf_counter()
+        prompt = self._prompt(options)
+        detected: float | None = None
+        if prompt == FILLER_PROMPT and language is None:
+            # The filler prompt is English; on other languages it slows decoding down (many
+            # temperature fallbacks) and adds stray punctuation, so detect the language first.
+            language, detected = _detect_language(model, samples, vad=options.vad)
+        if prompt == FILLER_PROMPT and (language != "en" or not options.vad):
+            # Without VAD the decoder echoes the prompt over music and silence (measured).
+            prompt = None
+        raw_segments, info = model.transcribe(
+            samples,
+            language=language,
+            beam_size=self.settings.beam_size,
+            vad_filter=options.vad,
+            word_timestamps=options.word_timestamps,
+            initial_prompt=prompt,
+        )
+        duration = samples.size / SAMPLE_RATE
+        report(0.0, "transcribing")
+        segments = tuple(
+            segment
+            for segment in _collect(raw_segments, duration, report)
+            if not (prompt and _echoes(segment.text, prompt))
+        )
+        elapsed = time.perf_counter() - started
+        report(1.0, None)
+        if options.language == "auto" and detected is None:
+            detected = float(info.language_probability)
+        return Transcript(
+            language=str(info.language),
+            language_probability=detected,
+            duration=duration,
+            speech_duration=float(info.duration_after_vad),
+            segments=segments,
+            model=self.model_id,
+            engine=self.name,
+            options=options,
+            no_speech_reason=None if segments else _no_speech_reason(options, info),
+            metrics={
+                "processing_seconds": elapsed,
+                "real_time_factor": elapsed / duration if duration else 0.0,
+            },
+        )
+
+    def _prompt(self, options: TranscribeOptions) -> str | None:
+        if options.initial_prompt is not None:
+            return options.initial_prompt
+        keep = self.settings.keep_fillers if options.keep_fillers is None else options.keep_fillers
+        return FILLER_PROMPT if keep else None
+
+    def close(self) -> None:
+        self.models.close()
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a broken or blocked installation
+        return False
+
+
+def _check_options(options: TranscribeOptions) -> str | None:
+    """The language to force (``None`` for detection).
+
+    Raises:
+        InvalidInput: negative track or a language code Whisper does not know.
+    """
+    if options.audio_track < 0:
+        raise InvalidInput("audio_track must be 0 or more", field="audio_track")
+    if options.language == "auto":
+        return None
+    from faster_whisper.tokenizer import _LANGUAGE_CODES  # type: ignore[import-untyped]  # no stubs
+
+    code = options.language.strip().lower()
+    if code not in _LANGUAGE_CODES:
+        raise InvalidInput(
+            f"unknown language {options.language!r}: use 'auto' or an ISO 639-1 code",
+            field="language",
+        )
+    return code
+
+
+def _collect(raw_segments: Iterable[Any], duration: float, report: ProgressHook) -> list[Segment]:
+    """Convert faster-whisper segments (decoded lazily as this iterates) and report progress
+    as the fraction of the audio duration reached."""
+    segments: list[Segment] = []
+    for raw in raw_segments:
+        words = tuple(
+            Word(
+                start=round(float(w.start), 3),
+                end=round(float(w.end), 3),
+                text=str(w.word).strip(),
+                probability=round(float(w.probability), 4),
+            )
+            for w in raw.words or ()
+        )
+        segments.append(
+            Segment(
+                start=round(float(raw.start), 3),
+                end=round(float(raw.end), 3),
+                text=str(raw.text).strip(),
+                confidence=round(math.exp(float(raw.avg_logprob)), 4),
+                no_speech_probability=round(float(raw.no_speech_prob), 4),
+                words=words,
+            )
+        )
+        if duration > 0:
+            report(min(1.0, float(raw.end) / duration), "transcribing")
+    return segments
+
+
+def _detect_language(
+    model: WhisperModel, samples: npt.NDArray[np.float32], *, vad: bool
+) -> tuple[str | None, float | None]:
+    """Whisper's language guess on the first 30 s (of speech, with VAD), or ``(None, None)``
+    when there is no speech to guess from."""
+    try:
+        language, probability, _ = model.detect_language(samples, vad_filter=vad)
+    except ValueError:  # VAD kept nothing: no chunk to concatenate
+        return None, None
+    return str(language), float(probability)
+
+
+def _echoes(text: str, prompt: str) -> bool:
+    """True for a segment of 4 words or more that only repeats part of the prompt: a known
+    hallucination (shorter segments such as "Okay." are real speech far more often)."""
+    words = _letters(text)
+    return len(words.split()) >= 4 and f" {words} " in f" {_letters(prompt)} "
+
+
+def _letters(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def _no_speech_reason(options: TranscribeOptions, info: Any) -> str:
+    if options.vad and float(info.duration_after_vad) == 0.0:
+        return "the voice-activity detector found no speech"
+    return "the model decoded no words"
