@@ -11,25 +11,77 @@ from vidlens.types import JobStatus, Priority
 
 ExpiryChoice = Literal["30d", "90d", "1y", "never"]
 
+# One example per resource, reused by its list wrapper (OpenAPI shows them in Swagger UI).
+_ACCOUNT: dict[str, Any] = {
+    "id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+    "name": "acme",
+    "balance": 3600,
+    "created_at": "2026-11-25T10:00:00Z",
+}
+_KEY: dict[str, Any] = {
+    "id": "0e0c8b9a-4f4e-4a55-a2c1-4d0b7f0f6a11",
+    "name": "Production Key",
+    "prefix": "ng_k83js9d",
+    "created_at": "2026-11-25T10:00:00Z",
+    "expires_at": "2027-02-23T10:00:00Z",
+    "revoked_at": None,
+    "last_used_at": "2026-11-25T11:12:13Z",
+}
+_ENTRY: dict[str, Any] = {
+    "id": "3c1d2e4f-0a9b-4c8d-9e7f-6a5b4c3d2e1f",
+    "kind": "grant",
+    "amount": 3600,
+    "balance_after": 3600,
+    "reason": "grant",
+    "job_id": None,
+    "created_at": "2026-11-25T10:00:00Z",
+}
+_CLIENT: dict[str, Any] = {
+    "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
+    "name": "pipeline",
+    "account_id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
+    "created_at": "2026-11-25T10:00:00Z",
+    "revoked_at": None,
+}
+_JOB: dict[str, Any] = {
+    "id": "9a3f0c2e-7d5b-4e1a-8c6f-2b4d6e8f0a1c",
+    "kind": "media.verify",
+    "status": "completed",
+    "phase": "hashing",
+    "progress": 100.0,
+    "priority": "standard",
+    "attempts": 1,
+    "error_code": None,
+    "error_message": None,
+    "result": {"sha256": "60fb69b9...", "matches": True, "size_bytes": 662788},
+    "created_at": "2026-11-25T10:00:00Z",
+    "started_at": "2026-11-25T10:00:01Z",
+    "finished_at": "2026-11-25T10:00:02Z",
+}
+_DELIVERY: dict[str, Any] = {
+    "id": "msg_2b4d6e8f0a1c9a3f0c2e7d5b",
+    "event_type": "job.completed",
+    "url": "https://example.com/hooks/vidlens",
+    "status": "delivered",
+    "attempts": 1,
+    "last_status_code": 200,
+    "last_error": None,
+    "created_at": "2026-11-25T10:00:02Z",
+    "next_attempt_at": "2026-11-25T10:00:02Z",
+    "delivered_at": "2026-11-25T10:00:02Z",
+}
+
+
+def _example(example: dict[str, Any], *, from_attributes: bool = False) -> ConfigDict:
+    return ConfigDict(from_attributes=from_attributes, json_schema_extra={"examples": [example]})
+
 
 class AccountCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["acme"])
 
 
 class AccountPublic(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
-                    "name": "acme",
-                    "balance": 3600,
-                    "created_at": "2026-11-25T10:00:00Z",
-                }
-            ]
-        },
-    )
+    model_config = _example(_ACCOUNT, from_attributes=True)
 
     id: str
     name: str
@@ -38,22 +90,7 @@ class AccountPublic(BaseModel):
 
 
 class AccountsPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "data": [
-                        {
-                            "id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
-                            "name": "acme",
-                            "balance": 3600,
-                            "created_at": "2026-11-25T10:00:00Z",
-                        }
-                    ]
-                }
-            ]
-        }
-    )
+    model_config = _example({"data": [_ACCOUNT]})
 
     data: list[AccountPublic]
 
@@ -66,22 +103,7 @@ class KeyCreate(BaseModel):
 class KeyPublic(BaseModel):
     """A key as listed: never the secret, only its short prefix."""
 
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "0e0c8b9a-4f4e-4a55-a2c1-4d0b7f0f6a11",
-                    "name": "Production Key",
-                    "prefix": "ng_k83js9d",
-                    "created_at": "2026-11-25T10:00:00Z",
-                    "expires_at": "2027-02-23T10:00:00Z",
-                    "revoked_at": None,
-                    "last_used_at": None,
-                }
-            ]
-        },
-    )
+    model_config = _example(_KEY, from_attributes=True)
 
     id: str
     name: str
@@ -99,25 +121,7 @@ class KeyCreated(KeyPublic):
 
 
 class KeysPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "data": [
-                        {
-                            "id": "0e0c8b9a-4f4e-4a55-a2c1-4d0b7f0f6a11",
-                            "name": "Production Key",
-                            "prefix": "ng_k83js9d",
-                            "created_at": "2026-11-25T10:00:00Z",
-                            "expires_at": "2027-02-23T10:00:00Z",
-                            "revoked_at": None,
-                            "last_used_at": "2026-11-25T11:12:13Z",
-                        }
-                    ]
-                }
-            ]
-        }
-    )
+    model_config = _example({"data": [_KEY]})
 
     data: list[KeyPublic]
 
@@ -128,22 +132,7 @@ class CreditGrant(BaseModel):
 
 
 class CreditEntryPublic(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "3c1d2e4f-0a9b-4c8d-9e7f-6a5b4c3d2e1f",
-                    "kind": "grant",
-                    "amount": 3600,
-                    "balance_after": 3600,
-                    "reason": "grant",
-                    "job_id": None,
-                    "created_at": "2026-11-25T10:00:00Z",
-                }
-            ]
-        },
-    )
+    model_config = _example(_ENTRY, from_attributes=True)
 
     id: str
     kind: Literal["grant", "charge", "refund"]
@@ -155,26 +144,7 @@ class CreditEntryPublic(BaseModel):
 
 
 class CreditsPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "balance": 3600,
-                    "entries": [
-                        {
-                            "id": "3c1d2e4f-0a9b-4c8d-9e7f-6a5b4c3d2e1f",
-                            "kind": "grant",
-                            "amount": 3600,
-                            "balance_after": 3600,
-                            "reason": "grant",
-                            "job_id": None,
-                            "created_at": "2026-11-25T10:00:00Z",
-                        }
-                    ],
-                }
-            ]
-        }
-    )
+    model_config = _example({"balance": 3600, "entries": [_ENTRY]})
 
     balance: int
     entries: list[CreditEntryPublic]
@@ -185,20 +155,7 @@ class OAuthClientCreate(BaseModel):
 
 
 class OAuthClientPublic(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
-                    "name": "pipeline",
-                    "account_id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
-                    "created_at": "2026-11-25T10:00:00Z",
-                    "revoked_at": None,
-                }
-            ]
-        },
-    )
+    model_config = _example(_CLIENT, from_attributes=True)
 
     client_id: str
     name: str
@@ -214,23 +171,7 @@ class OAuthClientCreated(OAuthClientPublic):
 
 
 class OAuthClientsPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "data": [
-                        {
-                            "client_id": "ngc_Q2mZ0aX4pR7tLw1vB6nC8eY3",
-                            "name": "pipeline",
-                            "account_id": "5b7c3a52-0f7e-4a43-9d63-1f1c3c0b7d10",
-                            "created_at": "2026-11-25T10:00:00Z",
-                            "revoked_at": None,
-                        }
-                    ]
-                }
-            ]
-        }
-    )
+    model_config = _example({"data": [_CLIENT]})
 
     data: list[OAuthClientPublic]
 
@@ -284,28 +225,7 @@ class JobCreate(BaseModel):
 
 
 class JobPublic(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "9a3f0c2e-7d5b-4e1a-8c6f-2b4d6e8f0a1c",
-                    "kind": "media.verify",
-                    "status": "processing",
-                    "phase": "hashing",
-                    "progress": 42.0,
-                    "priority": "standard",
-                    "attempts": 1,
-                    "error_code": None,
-                    "error_message": None,
-                    "result": None,
-                    "created_at": "2026-11-25T10:00:00Z",
-                    "started_at": "2026-11-25T10:00:01Z",
-                    "finished_at": None,
-                }
-            ]
-        },
-    )
+    model_config = _example(_JOB, from_attributes=True)
 
     id: str
     kind: str
@@ -323,35 +243,7 @@ class JobPublic(BaseModel):
 
 
 class JobsPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "data": [
-                        {
-                            "id": "9a3f0c2e-7d5b-4e1a-8c6f-2b4d6e8f0a1c",
-                            "kind": "media.verify",
-                            "status": "completed",
-                            "phase": "hashing",
-                            "progress": 100.0,
-                            "priority": "standard",
-                            "attempts": 1,
-                            "error_code": None,
-                            "error_message": None,
-                            "result": {
-                                "sha256": "60fb69b9...",
-                                "matches": True,
-                                "size_bytes": 662788,
-                            },
-                            "created_at": "2026-11-25T10:00:00Z",
-                            "started_at": "2026-11-25T10:00:01Z",
-                            "finished_at": "2026-11-25T10:00:02Z",
-                        }
-                    ]
-                }
-            ]
-        }
-    )
+    model_config = _example({"data": [_JOB]})
 
     data: list[JobPublic]
 
@@ -379,25 +271,7 @@ class ReadyPublic(BaseModel):
 class WebhookDeliveryPublic(BaseModel):
     """One webhook message and what happened to it."""
 
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "msg_2b4d6e8f0a1c9a3f0c2e7d5b",
-                    "event_type": "job.completed",
-                    "url": "https://example.com/hooks/vidlens",
-                    "status": "delivered",
-                    "attempts": 1,
-                    "last_status_code": 200,
-                    "last_error": None,
-                    "created_at": "2026-11-25T10:00:02Z",
-                    "next_attempt_at": "2026-11-25T10:00:02Z",
-                    "delivered_at": "2026-11-25T10:00:02Z",
-                }
-            ]
-        },
-    )
+    model_config = _example(_DELIVERY, from_attributes=True)
 
     id: str
     event_type: str
@@ -412,10 +286,6 @@ class WebhookDeliveryPublic(BaseModel):
 
 
 class WebhookDeliveriesPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"data": WebhookDeliveryPublic.model_json_schema()["examples"]}]
-        }
-    )
+    model_config = _example({"data": [_DELIVERY]})
 
     data: list[WebhookDeliveryPublic]
