@@ -1,0 +1,187 @@
+"""The ``gateway.transcription`` job: download the URL input (if any), transcribe with the
+local faster-whisper engine, store the result in the requested format.
+
+Runs in a worker (a child process by default). The engine, and through it the loaded model,
+is built once per process by :data:`ENGINES` and reused by every job of that process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from typing import Any
+
+from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
+from vidlens.engines.speech.formats import to_json, to_srt, to_vtt
+from vidlens.engines.speech.settings import WhisperSettings
+from vidlens.engines.speech.types import TranscribeOptions, Transcript
+from vidlens.errors import NotFound, UnsupportedMedia, VidlensError
+from vidlens.gateway.resource import KIND, TranscriptionEvents
+from vidlens.gateway.schemas import engine_language
+from vidlens.jobs.context import JobContext
+from vidlens.jobs.handlers import job_handler
+from vidlens.media import service as media_service
+from vidlens.media.fetch import UrlPolicy, fetch_url
+from vidlens.media.limits import MediaLimits
+from vidlens.media.store import LocalMediaStore
+from vidlens.storage.tables import Media
+
+DOWNLOAD_SHARE = 5.0
+"""Percent of the progress bar given to downloading and probing a URL input."""
+
+
+class AudioUnreadableInput(VidlensError):
+    """The input holds no audio the server can decode (the contract's ``AUDIO_UNREADABLE``)."""
+
+    status = 422
+    code = "AUDIO_UNREADABLE"
+
+
+class EngineCache:
+    """One speech engine per process, rebuilt only if the Whisper settings change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engine: FasterWhisperEngine | None = None
+        self._settings: WhisperSettings | None = None
+
+    def get(self, settings: WhisperSettings) -> FasterWhisperEngine:
+        with self._lock:
+            if self._engine is None or self._settings != settings:
+                if self._engine is not None:
+                    self._engine.close()
+                self._engine = FasterWhisperEngine(settings)
+                self._settings = settings
+            return self._engine
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+            self._engine, self._settings = None, None
+
+
+ENGINES = EngineCache()
+
+
+def _download(ctx: JobContext, url: str) -> Media:
+    """Fetch ``url`` (SSRF rules re-checked at every hop) and record it as the account's
+    media. Bytes that are not audio/video fail as ``AUDIO_UNREADABLE``."""
+    settings = ctx.settings
+    store = LocalMediaStore(settings.media_dir)
+    received = asyncio.run(
+        fetch_url(
+            url,
+            policy=UrlPolicy.from_setting(settings.url_allowlist),
+            store=store,
+            account_id=ctx.account_id,
+            max_bytes=settings.media.max_upload_bytes,
+            timeout=settings.media.url_timeout_seconds,
+            max_redirects=settings.media.url_max_redirects,
+        )
+    )
+    ctx.progress(DOWNLOAD_SHARE / 2, "probing")
+    try:
+        return media_service.ingest_file(
+            db=ctx.db,
+            store=store,
+            account_id=ctx.account_id,
+            received=received,
+            limits=MediaLimits.from_settings(settings.media),
+            source_url=url,
+            ffprobe=settings.media.ffprobe,
+            probe_timeout=settings.media.probe_timeout_seconds,
+        )
+    except UnsupportedMedia as exc:
+        raise AudioUnreadableInput(f"Could not extract audio: {exc.message}") from exc
+
+
+def _result(transcript: Transcript, options: dict[str, Any]) -> dict[str, Any]:
+    """The stored result: the contract's ``Result`` (format, duration, language, segments
+    when ``timestamps``) plus ``text``, ``language_probability``, ``no_speech_reason``,
+    ``model`` and, for srt/vtt, the subtitle file as ``content``."""
+    body = to_json(transcript)
+    fmt = str(options.get("format", "json"))
+    result: dict[str, Any] = {
+        "format": fmt,
+        "duration": body["duration"],
+        "language": body["language"],
+        "language_probability": body["language_probability"],
+        "text": body["text"],
+        "no_speech_reason": body["no_speech_reason"],
+        "model": body["model"],
+    }
+    if options.get("timestamps", True):
+        result["segments"] = body["segments"]
+    if fmt == "srt":
+        result["content"] = to_srt(transcript)
+    elif fmt == "vtt":
+        result["content"] = to_vtt(transcript)
+    return result
+
+
+@job_handler(KIND, events=TranscriptionEvents())
+def transcribe(ctx: JobContext) -> dict[str, Any]:
+    """Transcribe the job's input.
+
+    Params (written by :func:`vidlens.gateway.service.create_transcription`): ``input``
+    (``type``, ``url`` or ``filename``, ``audio_track``), ``options`` (contract options with
+    defaults filled in), ``media_id`` for uploads, ``provider``, ``client``.
+
+    Raises:
+        UrlRefused, UrlFetchFailed: the URL input could not be downloaded.
+        AudioUnreadable / AudioUnreadableInput: no decodable audio (``AUDIO_UNREADABLE``).
+        MediaRejected, PayloadTooLarge: the file breaks a server limit.
+    """
+    params = ctx.params
+    source: dict[str, Any] = params.get("input", {})
+    options: dict[str, Any] = params.get("options", {})
+    media_id = params.get("media_id")
+    if isinstance(media_id, str):
+        media = ctx.media(media_id)
+    else:
+        ctx.progress(0.0, "downloading")
+        media = _download(ctx, str(source["url"]))
+    try:
+        transcript = _transcribe(ctx, media, source, options)
+    except VidlensError:
+        # Fails for good (not retried): the file is not needed any more.
+        _forget(ctx, media)
+        raise
+    _forget(ctx, media)
+    return _result(transcript, options)
+
+
+def _transcribe(
+    ctx: JobContext, media: Media, source: dict[str, Any], options: dict[str, Any]
+) -> Transcript:
+    path = ctx.media_path(media.id)
+    engine = ENGINES.get(ctx.settings.engines.whisper)
+    track = source.get("audio_track") if source.get("type") == "video" else None
+    span = 99.0 - DOWNLOAD_SHARE
+
+    def hook(fraction: float, phase: str | None) -> None:
+        ctx.progress(DOWNLOAD_SHARE + span * max(0.0, min(1.0, fraction)), phase or "transcribing")
+
+    return engine.transcribe(
+        path,
+        TranscribeOptions(
+            language=engine_language(str(options.get("language", "auto"))),
+            audio_track=int(track) if isinstance(track, int) else 0,
+            word_timestamps=bool(options.get("timestamps", True)),
+        ),
+        hook,
+    )
+
+
+def _forget(ctx: JobContext, media: Media) -> None:
+    """Delete the source file once the job no longer needs it (the transcript is the
+    product; uploads and downloads are not kept as media)."""
+    with contextlib.suppress(NotFound):  # already deleted through /api/media
+        media_service.delete_media(
+            db=ctx.db,
+            store=LocalMediaStore(ctx.settings.media_dir),
+            account_id=ctx.account_id,
+            media_id=media.id,
+        )

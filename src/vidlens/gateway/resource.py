@@ -1,0 +1,94 @@
+"""The ``transcription-job`` resource as the contract shapes it (``transcription_Attributes``),
+built from a job row, and the webhook formatter for ``transcription.*`` events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vidlens.gateway.schemas import PROVIDER_ID, RESOURCE_TYPE
+from vidlens.jobs.events import JobEvent, WebhookEvent
+from vidlens.storage.tables import Job
+
+KIND = "gateway.transcription"
+"""Job kind of a transcription (internal: only ``/v1/transcriptions`` submits it)."""
+
+_TERMINAL = {"completed", "failed", "cancelled"}
+_EVENT_NAMES: dict[JobEvent, str] = {
+    "progress": "transcription.progress",
+    "completed": "transcription.completed",
+    "failed": "transcription.failed",
+    # The contract has no cancelled state: a cancelled job is a failed one (code CANCELLED).
+    "cancelled": "transcription.failed",
+}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def contract_status(job: Job) -> str:
+    """``pending`` / ``processing`` / ``completed`` / ``failed`` (cancelled jobs are failed)."""
+    return "failed" if job.status == "cancelled" else job.status
+
+
+def public_result(stored: dict[str, Any]) -> dict[str, Any]:
+    """``attributes.result``: the stored result without per-word timings (those are served by
+    ``GET /v1/transcriptions/{id}/result`` in JSON)."""
+    result = dict(stored)
+    if "segments" in result:
+        result["segments"] = [
+            {key: value for key, value in segment.items() if key != "words"}
+            for segment in result["segments"]
+        ]
+    return result
+
+
+def transcription_resource(job: Job) -> dict[str, Any]:
+    """The JSON:API resource object (``data``) of a transcription job."""
+    params = job.params or {}
+    status = contract_status(job)
+    attributes: dict[str, Any] = {
+        "provider": params.get("provider", PROVIDER_ID),
+        "status": status,
+        "progress": 100 if status == "completed" else max(0, min(100, int(job.progress))),
+        "created_at": _iso(job.created_at),
+        "processed_at": _iso(job.started_at),
+        "completed_at": _iso(job.finished_at) if job.status in _TERMINAL else None,
+        "input": params.get("input", {}),
+        "options": params.get("options", {}),
+    }
+    if job.webhook_url:
+        # Custom headers are never echoed: they usually hold the receiver's credentials.
+        attributes["webhook"] = {"url": job.webhook_url}
+    if status == "failed":
+        if job.status == "cancelled":
+            error = {"code": "CANCELLED", "message": "The job was cancelled."}
+        else:
+            error = {
+                "code": job.error_code or "FAILED",
+                "message": job.error_message or "The job failed.",
+            }
+        attributes["error"] = error
+    if job.status == "completed" and job.result is not None:
+        attributes["result"] = public_result(job.result)
+    return {
+        "id": job.id,
+        "type": RESOURCE_TYPE,
+        "attributes": attributes,
+        "meta": {"client": params.get("client", {})},
+    }
+
+
+@dataclass(frozen=True)
+class TranscriptionEvents:
+    """Webhooks in the contract's body: ``{"event": "transcription.<x>", "data": resource}``
+    (sent raw, not wrapped in the Standard Webhooks envelope; still signed with the
+    ``webhook-*`` headers)."""
+
+    def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
+        name = _EVENT_NAMES[event]
+        return WebhookEvent(
+            type=name, data={"event": name, "data": transcription_resource(job)}, raw=True
+        )
