@@ -1,0 +1,35 @@
+"""Settings of the speaker-diarization engine (nested into ``Settings`` later)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DiarizationSettings(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True)
+
+    window_seconds: float = Field(default=1.6, gt=0.5, le=5.0)
+    """Length of one embedding window inside speech (resemblyzer's partial is 1.6 s)."""
+
+    step_seconds: float = Field(default=0.4, gt=0.05, le=5.0)
+    """Hop between two embedding windows."""
+
+    cluster_threshold: float = Field(default=0.26, gt=0.0, lt=2.0)
+    """Cosine distance at which average-linkage clustering stops merging (automatic
+    speaker count). Tuned on ../shared/media/diarization (see docs/speech.md)."""
+
+    min_cluster_fraction: float = Field(default=0.15, ge=0.0, lt=0.5)
+    """Clusters holding less than this fraction of the windows are merged into the nearest
+    bigger one (stray windows over noise or overlap)."""
+
+    cpu_threads: int = Field(default=2, ge=1, le=256)
+    """torch threads used by the speaker encoder."""
+
+    idle_ttl_seconds: float | None = Field(default=300.0, ge=0)
+    """Seconds the encoder stays loaded after its last use; empty keeps it loaded."""
+
+    ffmpeg: str = "ffmpeg"
+    """ffmpeg executable used to extract the audio track."""
+
+    extract_timeout_seconds: float = Field(default=3600.0, gt=0)
+    """Time allowed to extract the audio track of one file with ffmpeg."""
