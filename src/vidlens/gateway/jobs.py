@@ -23,7 +23,6 @@ from vidlens.jobs.context import JobContext
 from vidlens.jobs.handlers import job_handler
 from vidlens.media import service as media_service
 from vidlens.media.fetch import UrlPolicy, fetch_url
-from vidlens.media.limits import MediaLimits
 from vidlens.media.store import LocalMediaStore
 from vidlens.storage.tables import Media
 
@@ -83,15 +82,13 @@ def _download(ctx: JobContext, url: str) -> Media:
     )
     ctx.progress(DOWNLOAD_SHARE / 2, "probing")
     try:
-        return media_service.ingest_file(
+        return media_service.ingest_with_settings(
             db=ctx.db,
             store=store,
+            settings=settings.media,
             account_id=ctx.account_id,
             received=received,
-            limits=MediaLimits.from_settings(settings.media),
             source_url=url,
-            ffprobe=settings.media.ffprobe,
-            probe_timeout=settings.media.probe_timeout_seconds,
         )
     except UnsupportedMedia as exc:
         raise AudioUnreadableInput(f"Could not extract audio: {exc.message}") from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vidlens.config import MediaSettings
 from vidlens.errors import NotFound
 from vidlens.media.limits import MediaLimits, check_limits, check_size
 from vidlens.media.probe import MediaInfo, probe_file
@@ -157,3 +158,29 @@ def ingest_file(
     except BaseException:
         store.discard(received.key)
         raise
+
+
+def ingest_with_settings(
+    *,
+    db: Database,
+    store: MediaStore,
+    settings: MediaSettings,
+    account_id: str,
+    received: ReceivedFile,
+    source_url: str | None = None,
+) -> Media:
+    """:func:`ingest_file` with the limits, ffprobe and probe timeout of ``settings``.
+
+    Raises:
+        The errors of :func:`ingest_file`.
+    """
+    return ingest_file(
+        db=db,
+        store=store,
+        account_id=account_id,
+        received=received,
+        limits=MediaLimits.from_settings(settings),
+        source_url=source_url,
+        ffprobe=settings.ffprobe,
+        probe_timeout=settings.probe_timeout_seconds,
+    )

@@ -16,7 +16,6 @@ from vidlens.api.deps import ContextDep, PrincipalDep
 from vidlens.errors import Forbidden, InvalidInput, PayloadTooLarge
 from vidlens.media import service
 from vidlens.media.fetch import UrlPolicy, fetch_url
-from vidlens.media.limits import MediaLimits
 from vidlens.media.received import ReceivedFile
 from vidlens.media.signing import signed_query, verify_download
 from vidlens.media.upload import receive_multipart
@@ -127,10 +126,6 @@ class MediaFromUrl(BaseModel):
     )
 
 
-def _limits(context: AppContext) -> MediaLimits:
-    return MediaLimits.from_settings(context.settings.media)
-
-
 def _public(media: Media, context: AppContext, request: Request) -> MediaPublic:
     ttl = context.settings.media.signed_url_ttl_seconds
     query = signed_query(key_or_media_id=media.id, ttl_seconds=ttl, secret=context.signing_key)
@@ -147,17 +142,14 @@ def _public(media: Media, context: AppContext, request: Request) -> MediaPublic:
 async def _ingest(
     context: AppContext, account_id: str, received: ReceivedFile, source_url: str | None
 ) -> Media:
-    media_settings = context.settings.media
     return await run_in_threadpool(
-        lambda: service.ingest_file(
+        lambda: service.ingest_with_settings(
             db=context.db,
             store=context.store,
+            settings=context.settings.media,
             account_id=account_id,
             received=received,
-            limits=_limits(context),
             source_url=source_url,
-            ffprobe=media_settings.ffprobe,
-            probe_timeout=media_settings.probe_timeout_seconds,
         )
     )
 

@@ -19,7 +19,6 @@ from vidlens.gateway import service
 from vidlens.gateway.resource import transcription_resource
 from vidlens.gateway.schemas import CreateRequest, error_object, parse_create
 from vidlens.media import service as media_service
-from vidlens.media.limits import MediaLimits
 from vidlens.media.received import ReceivedFile
 from vidlens.media.upload import receive_multipart
 from vidlens.storage.tables import Job
@@ -230,16 +229,13 @@ async def _create_from_upload(
 
 
 async def _ingest(context: AppContext, account_id: str, received: ReceivedFile) -> Any:
-    media_settings = context.settings.media
     return await run_in_threadpool(
-        lambda: media_service.ingest_file(
+        lambda: media_service.ingest_with_settings(
             db=context.db,
             store=context.store,
+            settings=context.settings.media,
             account_id=account_id,
             received=received,
-            limits=MediaLimits.from_settings(media_settings),
-            ffprobe=media_settings.ffprobe,
-            probe_timeout=media_settings.probe_timeout_seconds,
         )
     )
 
