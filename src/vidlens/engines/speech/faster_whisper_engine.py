@@ -5,6 +5,12 @@ Defaults: the multilingual Whisper base shipped in registry packages (see
 word timestamps. Models are loaded on first use and shared through a
 :class:`~vidlens.engines.models.ModelManager`; nothing is ever downloaded (the model is
 always given to faster-whisper as a local folder).
+
+The track is decoded by ffmpeg to a temporary file. A track longer than
+``WhisperSettings.chunk_seconds`` is read and transcribed in pieces, each cut at the longest
+pause the voice-activity detector finds in its last :data:`CUT_SEARCH_SECONDS` (or at the
+quietest 100 ms when there is none), so memory stays flat and no word is split or decoded
+twice; shorter tracks go through a single pass.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from vidlens.engines.base import Availability, ProgressHook, no_progress
 from vidlens.engines.errors import ModelMissing
 from vidlens.engines.models import ModelManager
-from vidlens.engines.speech._audio import SAMPLE_RATE, extract_audio
+from vidlens.engines.speech._audio import SAMPLE_RATE, ExtractedTrack, extracted_track
 from vidlens.engines.speech.settings import WhisperSettings
 from vidlens.engines.speech.types import (
     Segment,
@@ -46,6 +52,12 @@ FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thi
 """Prompt that shows the decoder a verbatim, disfluent style (used when ``keep_fillers``)."""
 
 BUNDLED_MODEL_ID = "bundled:whisper-base"
+
+CUT_SEARCH_SECONDS = 30.0
+"""Where a piece of a long track may be cut: within its last this many seconds."""
+
+_MIN_PAUSE_SECONDS = 0.2  # shorter silences are not trusted as a place to cut
+_QUIET_FRAME_SECONDS = 0.1  # the fallback cut: the quietest frame of this length
 
 
 class FasterWhisperEngine(SpeechToTextEngine):
@@ -123,15 +135,20 @@ class FasterWhisperEngine(SpeechToTextEngine):
         report = progress or no_progress
         language = _check_options(options)
         report(0.0, "extracting audio")
-        samples = extract_audio(
+        with extracted_track(
             audio_path,
             track=options.audio_track,
             ffmpeg=self.settings.ffmpeg,
             timeout_seconds=self.settings.extract_timeout_seconds,
-        )
-        report(0.0, "loading model")
-        with self.models.acquire(self.model_id) as model:
-            return self._decode(model, samples, language, options, report)
+        ) as track:
+            report(0.0, "loading model")
+            chunk = self.settings.chunk_seconds
+            with self.models.acquire(self.model_id) as model:
+                if chunk is None or track.samples <= round(chunk * SAMPLE_RATE):
+                    return self._decode(model, track.read(), language, options, report)
+                return self._decode_long(
+                    model, track, round(chunk * SAMPLE_RATE), language, options, report
+                )
 
     def _decode(
         self,
@@ -148,9 +165,7 @@ class FasterWhisperEngine(SpeechToTextEngine):
             # The filler prompt is English; on other languages it slows decoding down (many
             # temperature fallbacks) and adds stray punctuation, so detect the language first.
             language, detected = _detect_language(model, samples, vad=options.vad)
-        if prompt == FILLER_PROMPT and (language != "en" or not options.vad):
-            # Without VAD the decoder echoes the prompt over music and silence (measured).
-            prompt = None
+        prompt = _usable_prompt(prompt, language, vad=options.vad)
         raw_segments, info = model.transcribe(
             samples,
             language=language,
@@ -163,7 +178,7 @@ class FasterWhisperEngine(SpeechToTextEngine):
         report(0.0, "transcribing")
         segments = tuple(
             segment
-            for segment in _collect(raw_segments, duration, report)
+            for segment in _collect(raw_segments, report, total=duration)
             if not (prompt and _echoes(segment.text, prompt))
         )
         elapsed = time.perf_counter() - started
@@ -179,10 +194,86 @@ class FasterWhisperEngine(SpeechToTextEngine):
             model=self.model_id,
             engine=self.name,
             options=options,
-            no_speech_reason=None if segments else _no_speech_reason(options, info),
+            no_speech_reason=None
+            if segments
+            else _no_speech_reason(options, float(info.duration_after_vad)),
             metrics={
                 "processing_seconds": elapsed,
                 "real_time_factor": elapsed / duration if duration else 0.0,
+            },
+        )
+
+    def _decode_long(
+        self,
+        model: WhisperModel,
+        track: ExtractedTrack,
+        chunk: int,
+        language: str | None,
+        options: TranscribeOptions,
+        report: ProgressHook,
+    ) -> Transcript:
+        """Transcribe ``track`` in pieces of at most ``chunk`` samples, each cut in a pause
+        near its end; times are shifted back to the whole track."""
+        started = time.perf_counter()
+        base_prompt = self._prompt(options)
+        prompt = None if language is None else _usable_prompt(base_prompt, language, options.vad)
+        detected: float | None = None
+        duration = track.duration
+        segments: list[Segment] = []
+        speech_seconds = 0.0
+        pieces = 0
+        start = 0
+        report(0.0, "transcribing")
+        while start < track.samples:
+            samples = track.read(start, start + chunk)
+            if start + chunk < track.samples:
+                search = round(CUT_SEARCH_SECONDS * SAMPLE_RATE)
+                samples = samples[: chunk - search + _cut_point(samples[-search:])]
+            offset = start / SAMPLE_RATE
+            start += samples.size
+            pieces += 1
+            if language is None:  # "auto" and no speech heard yet: detect on this piece
+                language, detected = _detect_language(model, samples, vad=options.vad)
+                if language is None:  # the VAD found no speech in this piece: nothing to decode
+                    report(start / track.samples, "transcribing")
+                    continue
+                prompt = _usable_prompt(base_prompt, language, options.vad)
+            raw_segments, info = model.transcribe(
+                samples,
+                language=language,
+                beam_size=self.settings.beam_size,
+                vad_filter=options.vad,
+                word_timestamps=options.word_timestamps,
+                initial_prompt=prompt,
+            )
+            speech_seconds += float(info.duration_after_vad)
+            segments.extend(
+                segment
+                for segment in _collect(
+                    raw_segments, report, total=duration, offset=offset, floor=offset / duration
+                )
+                if not (prompt and _echoes(segment.text, prompt))
+            )
+            del samples, raw_segments  # free the piece before the next one is read
+            report(start / track.samples, "transcribing")
+        if language is None:  # no speech anywhere: Whisper's guess on no audio, as in one pass
+            language, detected = _guess_without_speech(model)
+        elapsed = time.perf_counter() - started
+        report(1.0, None)
+        return Transcript(
+            language=language,
+            language_probability=detected,
+            duration=duration,
+            speech_duration=speech_seconds,
+            segments=tuple(segments),
+            model=self.model_id,
+            engine=self.name,
+            options=options,
+            no_speech_reason=None if segments else _no_speech_reason(options, speech_seconds),
+            metrics={
+                "processing_seconds": elapsed,
+                "real_time_factor": elapsed / duration if duration else 0.0,
+                "pieces": float(pieces),
             },
         )
 
@@ -224,15 +315,24 @@ def _check_options(options: TranscribeOptions) -> str | None:
     return code
 
 
-def _collect(raw_segments: Iterable[Any], duration: float, report: ProgressHook) -> list[Segment]:
-    """Convert faster-whisper segments (decoded lazily as this iterates) and report progress
-    as the fraction of the audio duration reached."""
+def _collect(
+    raw_segments: Iterable[Any],
+    report: ProgressHook,
+    *,
+    total: float,
+    offset: float = 0.0,
+    floor: float = 0.0,
+) -> list[Segment]:
+    """Convert faster-whisper segments (decoded lazily as this iterates), shifting their times
+    by ``offset`` seconds, and report progress as the fraction of the ``total`` duration
+    reached (never below ``floor`` nor below an earlier report)."""
     segments: list[Segment] = []
+    reached = floor
     for raw in raw_segments:
         words = tuple(
             Word(
-                start=round(float(w.start), 3),
-                end=round(float(w.end), 3),
+                start=round(float(w.start) + offset, 3),
+                end=round(float(w.end) + offset, 3),
                 text=str(w.word).strip(),
                 probability=round(float(w.probability), 4),
             )
@@ -240,17 +340,46 @@ def _collect(raw_segments: Iterable[Any], duration: float, report: ProgressHook)
         )
         segments.append(
             Segment(
-                start=round(float(raw.start), 3),
-                end=round(float(raw.end), 3),
+                start=round(float(raw.start) + offset, 3),
+                end=round(float(raw.end) + offset, 3),
                 text=str(raw.text).strip(),
                 confidence=round(math.exp(float(raw.avg_logprob)), 4),
                 no_speech_probability=round(float(raw.no_speech_prob), 4),
                 words=words,
             )
         )
-        if duration > 0:
-            report(min(1.0, float(raw.end) / duration), "transcribing")
+        if total > 0:
+            reached = max(reached, min(1.0, (float(raw.end) + offset) / total))
+            report(reached, "transcribing")
     return segments
+
+
+def _usable_prompt(prompt: str | None, language: str | None, vad: bool) -> str | None:
+    """The prompt to decode with: the English filler prompt is dropped on other languages
+    (it slows decoding with temperature fallbacks and adds stray punctuation) and without
+    VAD (the decoder then echoes it over music and silence; both measured)."""
+    if prompt == FILLER_PROMPT and (language != "en" or not vad):
+        return None
+    return prompt
+
+
+def _cut_point(tail: npt.NDArray[np.float32]) -> int:
+    """Where to end a piece inside ``tail`` (its last samples): the middle of the longest
+    pause the Silero VAD finds there, or the middle of the quietest 100 ms frame when the
+    tail is speech (or music) throughout."""
+    import numpy as np
+    from faster_whisper.vad import VadOptions, get_speech_timestamps  # type: ignore[import-untyped]
+
+    stamps = get_speech_timestamps(tail, VadOptions(min_silence_duration_ms=100, speech_pad_ms=30))
+    edges: list[int] = [0, *(int(s[key]) for s in stamps for key in ("start", "end")), tail.size]
+    pauses = [(edges[i + 1] - edges[i], edges[i]) for i in range(0, len(edges), 2)]
+    length, begin = max(pauses)
+    if length >= _MIN_PAUSE_SECONDS * SAMPLE_RATE:
+        return begin + length // 2
+    frame = round(_QUIET_FRAME_SECONDS * SAMPLE_RATE)
+    frames = tail[: tail.size // frame * frame].reshape(-1, frame)
+    quietest = int(np.argmin(np.square(frames, dtype=np.float32).sum(axis=1)))
+    return quietest * frame + frame // 2
 
 
 def _detect_language(
@@ -265,6 +394,14 @@ def _detect_language(
     return str(language), float(probability)
 
 
+def _guess_without_speech(model: WhisperModel) -> tuple[str, float]:
+    """What one pass reports when the VAD keeps nothing: the detector run on empty audio."""
+    import numpy as np
+
+    language, probability, _ = model.detect_language(audio=np.zeros(0, dtype=np.float32))
+    return str(language), float(probability)
+
+
 def _echoes(text: str, prompt: str) -> bool:
     """True for a segment of 4 words or more that only repeats part of the prompt: a known
     hallucination (shorter segments such as "Okay." are real speech far more often)."""
@@ -276,7 +413,7 @@ def _letters(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
 
-def _no_speech_reason(options: TranscribeOptions, info: Any) -> str:
-    if options.vad and float(info.duration_after_vad) == 0.0:
+def _no_speech_reason(options: TranscribeOptions, speech_seconds: float) -> str:
+    if options.vad and speech_seconds == 0.0:
         return "the voice-activity detector found no speech"
     return "the model decoded no words"

@@ -47,3 +47,10 @@ class WhisperSettings(BaseModel):
 
     extract_timeout_seconds: float = Field(default=3600.0, gt=0)
     """Time allowed to extract the audio track of one file with ffmpeg."""
+
+    chunk_seconds: float | None = Field(default=600.0, ge=60, le=3600)
+    """Longest piece of audio decoded at once. A longer track is transcribed in pieces of at
+    most this length, each cut in a pause near its end (so no word is split), with the
+    language detected once on the first speech; memory then stays flat however long the
+    file. A track no longer than this is decoded in one pass. Empty: always one pass (memory
+    grows with the track, about 2 GB for 2 hours of speech)."""
