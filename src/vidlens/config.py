@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.settings import WhisperSettings
 
 Environment = Literal["development", "production"]
@@ -146,6 +147,9 @@ class EngineSettings(BaseModel):
 
     whisper: WhisperSettings = Field(default_factory=WhisperSettings)
     """Speech-to-text (faster-whisper)."""
+
+    diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
+    """Speaker diarization (Silero VAD, resemblyzer embeddings, clustering)."""
 
 
 class Settings(BaseSettings):

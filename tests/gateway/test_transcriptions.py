@@ -342,9 +342,14 @@ def _with(path: str, value: Any) -> dict[str, Any]:
             "UNSUPPORTED_PROVIDER",
         ),
         (
-            _with("data/attributes/options", {"diarization": True}),
-            "/data/attributes/options/diarization",
-            "UNSUPPORTED_FEATURE",
+            _with("data/attributes/options", {"num_speakers": 2}),
+            "/data/attributes/options/num_speakers",
+            "VALIDATION_ERROR",
+        ),
+        (
+            _with("data/attributes/options", {"diarization": True, "num_speakers": 0}),
+            "/data/attributes/options/num_speakers",
+            "VALIDATION_ERROR",
         ),
     ],
 )

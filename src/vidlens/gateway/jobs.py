@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
+from vidlens.engines.base import Engine
+from vidlens.engines.speech.diarization import SpeakerDiarizer
+from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
 from vidlens.engines.speech.formats import to_json, to_srt, to_vtt
+from vidlens.engines.speech.pipeline import transcribe_with_speakers
 from vidlens.engines.speech.settings import WhisperSettings
 from vidlens.engines.speech.types import TranscribeOptions, Transcript
 from vidlens.errors import NotFound, UnsupportedMedia, VidlensError
@@ -29,6 +34,9 @@ from vidlens.storage.tables import Media
 DOWNLOAD_SHARE = 5.0
 """Percent of the progress bar given to downloading and probing a URL input."""
 
+S = TypeVar("S")
+E = TypeVar("E", bound=Engine)
+
 
 class AudioUnreadableInput(VidlensError):
     """The input holds no audio the server can decode (the contract's ``AUDIO_UNREADABLE``)."""
@@ -37,20 +45,21 @@ class AudioUnreadableInput(VidlensError):
     code = "AUDIO_UNREADABLE"
 
 
-class EngineCache:
-    """One speech engine per process, rebuilt only if the Whisper settings change."""
+class EngineCache(Generic[S, E]):
+    """One engine per process, rebuilt only if its settings change."""
 
-    def __init__(self) -> None:
+    def __init__(self, factory: Callable[[S], E]) -> None:
+        self._factory = factory
         self._lock = threading.Lock()
-        self._engine: FasterWhisperEngine | None = None
-        self._settings: WhisperSettings | None = None
+        self._engine: E | None = None
+        self._settings: S | None = None
 
-    def get(self, settings: WhisperSettings) -> FasterWhisperEngine:
+    def get(self, settings: S) -> E:
         with self._lock:
             if self._engine is None or self._settings != settings:
                 if self._engine is not None:
                     self._engine.close()
-                self._engine = FasterWhisperEngine(settings)
+                self._engine = self._factory(settings)
                 self._settings = settings
             return self._engine
 
@@ -61,7 +70,10 @@ class EngineCache:
             self._engine, self._settings = None, None
 
 
-ENGINES = EngineCache()
+ENGINES: EngineCache[WhisperSettings, FasterWhisperEngine] = EngineCache(FasterWhisperEngine)
+"""The speech-to-text engine of this process."""
+DIARIZERS: EngineCache[DiarizationSettings, SpeakerDiarizer] = EngineCache(SpeakerDiarizer)
+"""The speaker diarizer of this process (loaded only by jobs that ask for diarization)."""
 
 
 def _download(ctx: JobContext, url: str) -> Media:
@@ -109,6 +121,8 @@ def _result(transcript: Transcript, options: dict[str, Any]) -> dict[str, Any]:
         "no_speech_reason": body["no_speech_reason"],
         "model": body["model"],
     }
+    if options.get("diarization"):
+        result["speakers"] = body["speakers"]
     if options.get("timestamps", True):
         result["segments"] = body["segments"]
     if fmt == "srt":
@@ -153,23 +167,27 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
 def _transcribe(
     ctx: JobContext, media: Media, source: dict[str, Any], options: dict[str, Any]
 ) -> Transcript:
-    path = ctx.media_path(media.id)
-    engine = ENGINES.get(ctx.settings.engines.whisper)
+    settings = ctx.settings.engines
     track = source.get("audio_track") if source.get("type") == "video" else None
     span = 99.0 - DOWNLOAD_SHARE
 
     def hook(fraction: float, phase: str | None) -> None:
         ctx.progress(DOWNLOAD_SHARE + span * max(0.0, min(1.0, fraction)), phase or "transcribing")
 
-    return engine.transcribe(
-        path,
+    num_speakers = options.get("num_speakers")
+    return transcribe_with_speakers(
+        ENGINES.get(settings.whisper),
+        ctx.media_path(media.id),
         TranscribeOptions(
             language=engine_language(str(options.get("language", "auto"))),
             audio_track=int(track) if isinstance(track, int) else 0,
             word_timestamps=bool(options.get("timestamps", True)),
         ),
-        hook,
-    )
+        diarizer=DIARIZERS.get(settings.diarization) if options.get("diarization") else None,
+        num_speakers=int(num_speakers) if isinstance(num_speakers, int) else None,
+        ffmpeg=settings.whisper.ffmpeg,
+        progress=hook,
+    ).transcript
 
 
 def _forget(ctx: JobContext, media: Media) -> None:

@@ -77,6 +77,13 @@ class OptionsIn(BaseModel):
     timestamps: bool = True
     format: Format = "json"
     diarization: bool = False
+    num_speakers: int | None = Field(
+        default=None,
+        ge=1,
+        le=32,
+        description="Extension: the number of speakers when known (diarization only); "
+        "omitted, the diarizer finds it.",
+    )
     priority: PriorityName = "standard"
 
     @field_validator("language")
@@ -180,7 +187,8 @@ def parse_create(body: Any, *, upload: bool) -> CreateRequest:
     Raises:
         InvalidInput: every problem found, as JSON:API error objects with a
             ``source.pointer`` (code ``VALIDATION_ERROR``; ``UNSUPPORTED_PROVIDER`` and
-            ``UNSUPPORTED_FEATURE`` for an unknown provider and for diarization).
+            ``UNSUPPORTED_FEATURE`` for an unknown provider and for a feature whose engine is
+            not installed).
     """
     if not isinstance(body, dict):
         raise invalid("", "The request body must be a JSON object with a 'data' member.")
@@ -218,12 +226,10 @@ def _check_semantics(request: CreateRequest, *, upload: bool) -> None:
             + ".",
             code="UNSUPPORTED_PROVIDER",
         )
-    if attributes.options.diarization:
+    if attributes.options.num_speakers is not None and not attributes.options.diarization:
         raise invalid(
-            "/data/attributes/options/diarization",
-            f"Speaker diarization is not available from provider {PROVIDER_ID} yet; "
-            "send diarization: false (or omit it).",
-            code="UNSUPPORTED_FEATURE",
+            "/data/attributes/options/num_speakers",
+            "num_speakers applies to diarization: send diarization: true with it.",
         )
     client = request.client_meta
     size = len(json.dumps(client, separators=(",", ":"), ensure_ascii=False).encode())

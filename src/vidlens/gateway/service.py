@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from vidlens.api.context import AppContext
+from vidlens.engines.speech.diarization import SpeakerDiarizer
 from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
 from vidlens.errors import EngineUnavailable, NotFound
 from vidlens.gateway.resource import KIND
-from vidlens.gateway.schemas import PROVIDER_ID, CreateRequest
+from vidlens.gateway.schemas import PROVIDER_ID, CreateRequest, invalid
 from vidlens.media.fetch import UrlPolicy, check_url
 from vidlens.storage.tables import Job
 
@@ -31,12 +32,14 @@ class ResultBody:
     media_type: str
 
 
-def check_engine(context: AppContext) -> None:
-    """Refuse early when the speech engine cannot run on this server.
+def check_engine(context: AppContext, request: CreateRequest) -> None:
+    """Refuse early when an engine the request needs cannot run on this server.
 
     Raises:
         EngineUnavailable: faster-whisper or the model weights are missing (the hint names
             what to install).
+        InvalidInput: code ``UNSUPPORTED_FEATURE``: diarization was asked for and the
+            speaker encoder (torch, resemblyzer) is missing.
     """
     availability = FasterWhisperEngine(context.settings.engines.whisper).availability()
     if not availability.available:
@@ -44,6 +47,15 @@ def check_engine(context: AppContext) -> None:
             f"Provider {PROVIDER_ID} is unavailable: {availability.reason}.",
             hint=availability.hint,
         )
+    if request.data.attributes.options.diarization:
+        speakers = SpeakerDiarizer(context.settings.engines.diarization).availability()
+        if not speakers.available:
+            raise invalid(
+                "/data/attributes/options/diarization",
+                f"Speaker diarization is unavailable on provider {PROVIDER_ID}: "
+                f"{speakers.reason}." + (f" {speakers.hint}" if speakers.hint else ""),
+                code="UNSUPPORTED_FEATURE",
+            )
 
 
 def job_params(
@@ -60,9 +72,12 @@ def job_params(
         echoed_input["filename"] = filename
     if source.audio_track is not None:
         echoed_input["audio_track"] = source.audio_track
+    options = attributes.options.model_dump()
+    if options["num_speakers"] is None:  # an extension: echoed only when sent
+        del options["num_speakers"]
     params: dict[str, Any] = {
         "input": echoed_input,
-        "options": attributes.options.model_dump(),
+        "options": options,
         "provider": attributes.provider or PROVIDER_ID,
         "client": request.client_meta,
     }

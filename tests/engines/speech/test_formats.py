@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -108,8 +109,11 @@ def test_text_and_json_outputs() -> None:
     assert to_text(transcript) == f"SPEAKER_1: Hello there.\n{LONG}\n"
     data = json.loads(json.dumps(to_json(transcript)))
     first = data["segments"][0]
-    assert set(first) == {"start", "end", "text", "speaker", "confidence", "words"}
+    assert set(first) == {"start", "end", "text", "speaker", "speaker_id", "confidence", "words"}
     assert first["speaker"] == "SPEAKER_1"
+    assert first["speaker_id"] == 0
+    assert data["speakers"] == ["SPEAKER_1"]
+    assert data["segments"][1]["speaker_id"] is None
     assert first["words"][0] == {"start": 0.0, "end": 0.25, "text": "Hello", "probability": 0.9}
     assert data["language"] == "en"
     assert to_srt(make_transcript()) == ""
@@ -132,3 +136,45 @@ def test_real_transcript_round_trips_through_srt_and_vtt(
         assert all(len(line) <= MAX_LINE_CHARS for line in subtitle.content.split("\n"))
         assert subtitle.start.total_seconds() >= 0
         assert subtitle.end.total_seconds() <= 11.0
+
+
+def two_speaker_segment() -> Segment:
+    """One decoded segment in which the speaker changes after the third word."""
+    words = timed_words("are you coming tonight yes I will be there", 10.0)
+    labelled = tuple(
+        dataclasses.replace(word, speaker="SPEAKER_00" if i < 4 else "SPEAKER_01")
+        for i, word in enumerate(words)
+    )
+    return Segment(start=10.0, end=12.7, text="are you coming tonight yes I will be there",
+                   confidence=0.9, no_speech_probability=0.0, words=labelled,
+                   speaker="SPEAKER_01")  # fmt: skip
+
+
+def test_speaker_changes_split_cues_and_lines() -> None:
+    transcript = make_transcript(two_speaker_segment())
+    assert to_text(transcript) == (
+        "SPEAKER_00: are you coming tonight\nSPEAKER_01: yes I will be there\n"
+    )
+    subtitles = list(srt.parse(to_srt(transcript)))
+    assert [s.content for s in subtitles] == [
+        "[SPEAKER_00] are you coming tonight",
+        "[SPEAKER_01] yes I will be there",
+    ]
+    assert subtitles[0].end <= subtitles[1].start
+    assert subtitles[1].start.total_seconds() == pytest.approx(11.2)
+    captions = webvtt.from_buffer(io.StringIO(to_vtt(transcript))).captions
+    assert [c.voice for c in captions] == ["SPEAKER_00", "SPEAKER_01"]
+    assert [c.text for c in captions] == ["are you coming tonight", "yes I will be there"]
+    data = to_json(transcript)
+    assert data["speakers"] == ["SPEAKER_00", "SPEAKER_01"]
+    assert data["segments"][0]["words"][4]["speaker"] == "SPEAKER_01"
+
+
+def test_speaker_label_counts_towards_srt_line_length() -> None:
+    segment = dataclasses.replace(long_segment(), speaker="SPEAKER_07")
+    for subtitle in srt.parse(to_srt(make_transcript(segment))):
+        assert all(len(line) <= MAX_LINE_CHARS for line in subtitle.content.split("\n"))
+    first = next(srt.parse(to_srt(make_transcript(segment))))
+    assert first.content.startswith("[SPEAKER_07] this is")
+    later = list(srt.parse(to_srt(make_transcript(segment))))[1]
+    assert not later.content.startswith("[")

@@ -35,6 +35,7 @@ _FLAT_FIELDS = {
     "timestamps": ("options", "timestamps"),
     "format": ("options", "format"),
     "diarization": ("options", "diarization"),
+    "num_speakers": ("options", "num_speakers"),
     "priority": ("options", "priority"),
 }
 
@@ -219,7 +220,7 @@ async def _create_from_upload(
             detail = "The form has no 'file' part."
             raise InvalidInput(detail, errors=[error_object(None, detail)])
         parsed = parse_create(_form_envelope(dict(form.fields)), upload=True)
-        await run_in_threadpool(service.check_engine, context)
+        await run_in_threadpool(service.check_engine, context, parsed)
     except VidlensError:
         for stored in form.files.values():
             context.store.delete(stored.key)
@@ -274,7 +275,7 @@ async def create_transcription(
         parsed, params = await _create_from_upload(request, context, principal.account_id)
     else:
         parsed = parse_create(await _json_body(request), upload=False)
-        await run_in_threadpool(service.check_engine, context)
+        await run_in_threadpool(service.check_engine, context, parsed)
         url = parsed.data.attributes.input.url
         assert url is not None  # parse_create requires it without an upload
         await run_in_threadpool(service.check_input_url, context, url)

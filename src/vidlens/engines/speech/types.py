@@ -41,6 +41,8 @@ class Word:
     """The word as decoded, with its leading space removed."""
     probability: float
     """Decoder probability of the word's tokens, in [0, 1]."""
+    speaker: str | None = None
+    """Speaker label once diarization has run; ``None`` until then."""
 
 
 @dataclass(frozen=True, slots=True)
