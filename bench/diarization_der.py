@@ -1,10 +1,15 @@
 """Speaker diarization accuracy, speed and memory on ../shared/media/diarization.
 
 - DER per file against the RTTM ground truth over the UEM 0-30 s, without collar and with
-  a 0.25 s collar (vidlens.engines.speech.diarization.diarization_error_rate: NIST-style
-  missed + false alarm + confusion over reference speech, Hungarian speaker mapping).
-- Speakers found vs reference, real-time factor (first file includes loading the encoder,
-  reported separately), peak RSS of the process.
+  a 0.25 s collar, and pooled over the three files (weighted by reference speech). The
+  scorer is ours (vidlens.engines.speech.diarization.diarization_error_rate: NIST-style
+  missed + false alarm + confusion over reference speech, 1 ms sampling, Hungarian speaker
+  mapping); pyannote.metrics is used as a cross-check only when it is installed.
+- Speakers found vs reference, real-time factor (encoder loading reported separately), peak
+  RSS of the process.
+- Variants with the same engine: the oracle speaker count (``num_speakers`` = reference),
+  the previous VAD settings (Silero 0.5 / 250 ms / 30 ms), and a leave-one-out check of
+  ``cluster_threshold`` (chosen on two files over 0.20-0.35, scored on the third).
 - The stereo clip: channel mode and per-channel activity vs the groundtruth JSON hint.
 
 Usage: .venv/bin/python bench/diarization_der.py
@@ -13,6 +18,7 @@ Writes bench/results/diarization_der.json and prints a markdown table.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -23,47 +29,131 @@ from pathlib import Path
 from typing import Any
 
 from vidlens.engines.speech.diarization import (
+    ENCODER_ID,
     SpeakerDiarizer,
+    SpeakerTurn,
     diarization_error_rate,
     read_rttm,
 )
+from vidlens.engines.speech.diarization_settings import DiarizationSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT.parent / "shared" / "media" / "diarization"
 RESULTS = ROOT / "bench" / "results"
 FILES = ["pyannote_sample", "pyannote_tests_dev00", "pyannote_tests_tst00"]
+UEM = (0.0, 30.0)
+THRESHOLDS = [round(0.20 + 0.01 * i, 2) for i in range(16)]
+PREVIOUS_VAD = {"vad_threshold": 0.5, "vad_min_silence_ms": 250, "vad_speech_pad_ms": 30}
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def pyannote_metrics_available() -> bool:
+    try:
+        return importlib.util.find_spec("pyannote.metrics") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def pooled(rows: list[dict[str, Any]], key: str, total_key: str) -> float:
+    total = sum(r[total_key] for r in rows)
+    return sum(r[key] * r[total_key] for r in rows) / total if total else 0.0
+
+
+def score(
+    name: str, reference: list[SpeakerTurn], turns: tuple[SpeakerTurn, ...]
+) -> dict[str, Any]:
+    plain = diarization_error_rate(reference, turns, uem=UEM)
+    collar = diarization_error_rate(reference, turns, uem=UEM, collar=0.25)
+    return {
+        "file": name,
+        "der": plain.der,
+        "missed": plain.missed,
+        "false_alarm": plain.false_alarm,
+        "confusion": plain.confusion,
+        "reference_speech": plain.total,
+        "der_collar_0.25": collar.der,
+        "reference_speech_collar_0.25": collar.total,
+    }
+
+
+def run_files(
+    diarizer: SpeakerDiarizer,
+    references: dict[str, list[SpeakerTurn]],
+    *,
+    oracle: bool = False,
+) -> list[dict[str, Any]]:
+    rows = []
+    for name in FILES:
+        reference = references[name]
+        count = len({t.speaker for t in reference}) if oracle else None
+        result = diarizer.diarize(MEDIA / f"{name}.wav", num_speakers=count)
+        row = score(name, reference, result.turns)
+        row["speakers_found"] = len(result.speakers)
+        row["speakers_reference"] = len({t.speaker for t in reference})
+        row["real_time_factor"] = result.metrics["real_time_factor"]
+        rows.append(row)
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "files": rows,
+        "pooled_der": pooled(rows, "der", "reference_speech"),
+        "pooled_der_collar_0.25": pooled(rows, "der_collar_0.25", "reference_speech_collar_0.25"),
+    }
+
+
+def leave_one_out(
+    diarizer: SpeakerDiarizer, references: dict[str, list[SpeakerTurn]]
+) -> dict[str, Any]:
+    """DER of every file at every threshold, then choose on two files, score the third."""
+    table: dict[str, dict[float, dict[str, Any]]] = {name: {} for name in FILES}
+    for threshold in THRESHOLDS:
+        settings = diarizer.settings.model_copy(update={"cluster_threshold": threshold})
+        variant = SpeakerDiarizer(settings, models=diarizer.models)
+        for row in run_files(variant, references):
+            table[row["file"]][threshold] = row
+    default = diarizer.settings.cluster_threshold
+    folds = []
+    for held in FILES:
+        train = [name for name in FILES if name != held]
+
+        def cost(threshold: float, train: list[str] = train) -> float:
+            return pooled([table[n][threshold] for n in train], "der", "reference_speech")
+
+        best = min(
+            THRESHOLDS, key=lambda t: (cost(t), abs(t - diarizer.settings.cluster_threshold))
+        )
+        folds.append(
+            {
+                "held_out": held,
+                "chosen_threshold": best,
+                "train_pooled_der": cost(best),
+                "held_out_der": table[held][best]["der"],
+                "held_out_der_at_default": table[held][default]["der"],
+            }
+        )
+    return {
+        "thresholds": THRESHOLDS,
+        "der": {name: [table[name][t]["der"] for t in THRESHOLDS] for name in FILES},
+        "folds": folds,
+    }
+
+
 def main() -> None:
     diarizer = SpeakerDiarizer()
     started = time.perf_counter()
-    with diarizer.models.acquire("resemblyzer:0.1.4"):
+    with diarizer.models.acquire(ENCODER_ID):
         pass
     load_seconds = time.perf_counter() - started
-    rows: list[dict[str, Any]] = []
-    for name in FILES:
-        result = diarizer.diarize(MEDIA / f"{name}.wav")
-        reference = read_rttm(MEDIA / f"{name}.rttm")
-        plain = diarization_error_rate(reference, result.turns, uem=(0.0, 30.0))
-        collar = diarization_error_rate(reference, result.turns, uem=(0.0, 30.0), collar=0.25)
-        rows.append(
-            {
-                "file": name,
-                "der": plain.der,
-                "missed": plain.missed,
-                "false_alarm": plain.false_alarm,
-                "confusion": plain.confusion,
-                "reference_speech": plain.total,
-                "der_collar_0.25": collar.der,
-                "speakers_found": len(result.speakers),
-                "speakers_reference": len({t.speaker for t in reference}),
-                "real_time_factor": result.metrics["real_time_factor"],
-            }
-        )
+    references = {name: read_rttm(MEDIA / f"{name}.rttm") for name in FILES}
+    main_rows = summary(run_files(diarizer, references))
+    oracle = summary(run_files(diarizer, references, oracle=True))
+    previous = SpeakerDiarizer(DiarizationSettings(**PREVIOUS_VAD), models=diarizer.models)
+    previous_vad = summary(run_files(previous, references))
     stereo = diarizer.diarize(MEDIA / "fasterwhisper_stereo_diarization.wav")
     stereo_row = {
         "mode": stereo.mode,
@@ -71,33 +161,57 @@ def main() -> None:
         "turns": [[t.start, t.end, t.speaker] for t in stereo.turns],
         "real_time_factor": stereo.metrics["real_time_factor"],
     }
-    total = sum(r["reference_speech"] for r in rows)
-    pooled = sum(r["der"] * r["reference_speech"] for r in rows) / total
+    peak = peak_rss_mb()  # before the leave-one-out sweep, which only repeats the same runs
+    loo = leave_one_out(diarizer, references)
     output = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "scorer": "vidlens diarization_error_rate (ours; pyannote.metrics "
+        + ("installed but not used)" if pyannote_metrics_available() else "not installed)"),
+        "settings": diarizer.settings.model_dump(),
+        "uem": list(UEM),
         "encoder_load_seconds": load_seconds,
-        "files": rows,
-        "pooled_der": pooled,
+        **main_rows,
+        "oracle_speaker_count": oracle,
+        "previous_vad": previous_vad,
+        "leave_one_out_threshold": loo,
         "stereo": stereo_row,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": peak,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "diarization_der.json").write_text(json.dumps(output, indent=2) + "\n")
+    print(f"Scorer: {output['scorer']}\n")
     print(
         "| file | DER | DER (0.25 s collar) | miss / FA / conf (s) | speakers found / ref | RTF |"
     )
     print("|---|---|---|---|---|---|")
-    for r in rows:
+    for r in main_rows["files"]:
         print(
             f"| {r['file']} | {r['der']:.3f} | {r['der_collar_0.25']:.3f} | "
             f"{r['missed']:.2f} / {r['false_alarm']:.2f} / {r['confusion']:.2f} | "
             f"{r['speakers_found']} / {r['speakers_reference']} | {r['real_time_factor']:.3f} |"
         )
     print(
-        f"\npooled DER (no collar): {pooled:.3f}; encoder load {load_seconds:.1f} s; "
-        f"stereo: {stereo.mode} mode, {len(stereo.speakers)} speakers, "
-        f"RTF {stereo_row['real_time_factor']:.3f}; peak RSS {output['peak_rss_mb']:.0f} MB"
+        f"| pooled | {main_rows['pooled_der']:.3f} | {main_rows['pooled_der_collar_0.25']:.3f} "
+        "| | | |"
+    )
+    for label, block in (("oracle speaker count", oracle), ("previous VAD", previous_vad)):
+        per_file = ", ".join(f"{r['file']} {r['der']:.3f}" for r in block["files"])
+        print(
+            f"\n{label}: {per_file}; pooled {block['pooled_der']:.3f} "
+            f"(collar {block['pooled_der_collar_0.25']:.3f})"
+        )
+    print("\nleave-one-out cluster_threshold:")
+    for fold in loo["folds"]:
+        print(
+            f"- held out {fold['held_out']}: chosen {fold['chosen_threshold']:.2f} "
+            f"(train pooled {fold['train_pooled_der']:.3f}), held-out DER "
+            f"{fold['held_out_der']:.3f} (at default {fold['held_out_der_at_default']:.3f})"
+        )
+    print(
+        f"\nencoder load {load_seconds:.1f} s; stereo: {stereo.mode} mode, "
+        f"{len(stereo.speakers)} speakers, RTF {stereo_row['real_time_factor']:.3f}; "
+        f"peak RSS {peak:.0f} MB"
     )
 
 

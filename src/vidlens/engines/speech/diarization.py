@@ -2,9 +2,10 @@
 
 Pipeline (:class:`SpeakerDiarizer`): audio extracted with ffmpeg → Silero VAD (bundled in
 faster-whisper) → sliding windows inside speech → 256-d resemblyzer embeddings → average-
-linkage agglomerative clustering on cosine distance (automatic speaker count by threshold, or a
-given count) → consecutive windows merged into :class:`SpeakerTurn` s. A stereo file whose two
-channels carry different signals is diarized by channel instead (one speaker per channel).
+linkage agglomerative clustering on cosine distance (automatic speaker count by threshold,
+optionally bounded, or a given count) → consecutive windows merged into :class:`SpeakerTurn` s.
+A stereo file whose two channels carry different signals is diarized by channel instead (one
+speaker per channel).
 
 :func:`diarization_error_rate` scores turns against a reference (RTTM), :func:`assign_speakers`
 labels a :class:`~vidlens.engines.speech.types.Transcript`'s segments and words.
@@ -145,6 +146,8 @@ class SpeakerDiarizer(Engine):
         num_speakers: int | None = None,
         by_channel: bool | None = None,
         progress: ProgressHook | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
     ) -> Diarization:
         """Find who spoke when in one audio track of a media file.
 
@@ -155,18 +158,30 @@ class SpeakerDiarizer(Engine):
             by_channel: ``True`` forces one speaker per channel (stereo), ``False`` never,
                 ``None`` detects two distinct channels.
             progress: called with ``(fraction, phase)``.
+            min_speakers: lower bound on the automatic count (ignored with ``num_speakers``).
+            max_speakers: upper bound on the automatic count (ignored with ``num_speakers``).
 
         Returns:
             The turns and the speakers found.
 
         Raises:
             vidlens.engines.errors.AudioUnreadable: no decodable audio at that track.
-            vidlens.errors.InvalidInput: ``num_speakers`` < 1 or a negative track.
+            vidlens.errors.InvalidInput: a speaker count or bound < 1, ``min_speakers`` >
+                ``max_speakers``, or a negative track.
             vidlens.errors.EngineUnavailable: torch, resemblyzer or ffmpeg missing.
         """
         report = progress or no_progress
-        if num_speakers is not None and num_speakers < 1:
-            raise InvalidInput("num_speakers must be at least 1", field="num_speakers")
+        for field, value in (
+            ("num_speakers", num_speakers),
+            ("min_speakers", min_speakers),
+            ("max_speakers", max_speakers),
+        ):
+            if value is not None and value < 1:
+                raise InvalidInput(f"{field} must be at least 1", field=field)
+        if min_speakers is not None and max_speakers is not None and min_speakers > max_speakers:
+            raise InvalidInput("min_speakers must not exceed max_speakers", field="min_speakers")
+        if num_speakers is not None:
+            min_speakers = max_speakers = num_speakers
         if audio_track < 0:
             raise InvalidInput("audio_track must be >= 0", field="audio_track")
         started = time.perf_counter()
@@ -185,11 +200,18 @@ class SpeakerDiarizer(Engine):
             timeout_seconds=self.settings.extract_timeout_seconds,
         )
         report(0.05, "voice activity")
-        regions = speech_regions(samples)
+        settings = self.settings
+        regions = speech_regions(
+            samples,
+            threshold=settings.vad_threshold,
+            min_silence_ms=settings.vad_min_silence_ms,
+            pad_ms=settings.vad_speech_pad_ms,
+            min_speech_ms=settings.vad_min_speech_ms,
+        )
         report(0.1, "loading model")
         with self.models.acquire(ENCODER_ID) as encoder:
             report(0.15, "embedding")
-            turns = self._cluster_turns(encoder, samples, regions, num_speakers)
+            turns = self._cluster_turns(encoder, samples, regions, min_speakers, max_speakers)
         return self._result(turns, "embedding", samples.size / SAMPLE_RATE, started, report)
 
     def _result(
@@ -220,7 +242,8 @@ class SpeakerDiarizer(Engine):
         encoder: Any,
         samples: FloatArray,
         regions: list[tuple[float, float]],
-        num_speakers: int | None,
+        min_speakers: int | None,
+        max_speakers: int | None,
     ) -> list[SpeakerTurn]:
         import numpy as np
 
@@ -230,9 +253,10 @@ class SpeakerDiarizer(Engine):
         embeddings = _embed(encoder, samples, windows)
         labels = cluster(
             embeddings,
-            num_speakers=num_speakers,
             threshold=self.settings.cluster_threshold,
             min_fraction=self.settings.min_cluster_fraction,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
         )
         centres = np.array([(a + b) / 2 for a, b in windows])
         step = self.settings.step_seconds
@@ -288,8 +312,19 @@ def _resemblyzer_weights() -> Path:
     return path
 
 
-def speech_regions(samples: FloatArray) -> list[tuple[float, float]]:
-    """Speech regions in seconds, by the Silero VAD bundled with faster-whisper."""
+def speech_regions(
+    samples: FloatArray,
+    *,
+    threshold: float = 0.5,
+    min_silence_ms: int = 250,
+    pad_ms: int = 30,
+    min_speech_ms: int = 150,
+) -> list[tuple[float, float]]:
+    """Speech regions in seconds, by the Silero VAD bundled with faster-whisper.
+
+    The defaults suit close-talk audio (the stereo channel mode uses them); the embedding
+    mode passes the recall-oriented values of :class:`DiarizationSettings`.
+    """
     try:
         from faster_whisper.vad import (  # type: ignore[import-untyped]  # no stubs
             VadOptions,
@@ -299,7 +334,12 @@ def speech_regions(samples: FloatArray) -> list[tuple[float, float]]:
         raise EngineUnavailable(
             "faster-whisper is not installed", hint="pip install faster-whisper==1.2.1"
         ) from None
-    options = VadOptions(min_silence_duration_ms=250, speech_pad_ms=30, min_speech_duration_ms=150)
+    options = VadOptions(
+        threshold=threshold,
+        min_silence_duration_ms=min_silence_ms,
+        speech_pad_ms=pad_ms,
+        min_speech_duration_ms=min_speech_ms,
+    )
     stamps = get_speech_timestamps(samples, options)
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
@@ -335,15 +375,25 @@ def cluster(
     num_speakers: int | None = None,
     threshold: float = 0.3,
     min_fraction: float = 0.05,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
 ) -> list[int]:
     """Average-linkage agglomerative clustering on cosine distance.
 
+    The tree is cut at ``threshold``; clusters holding less than ``min_fraction`` of the
+    rows are folded into the nearest remaining cluster (by centroid), so only "big"
+    clusters count as speakers. When that count falls outside ``[min_speakers,
+    max_speakers]`` (``num_speakers`` sets both), the cut moves to the nearest threshold
+    (0.01 steps) giving an allowed count; when none does, the tree is cut into more and
+    more clusters until enough of them are big, and the biggest are kept.
+
     Arguments:
         embeddings: one row per window.
-        num_speakers: cut into exactly this many clusters (when there are enough windows).
-        threshold: cosine distance where merging stops when ``num_speakers`` is ``None``.
-        min_fraction: clusters smaller than this fraction of the windows are folded into the
-            nearest remaining cluster (automatic count only).
+        num_speakers: exactly this many clusters (when there are enough rows).
+        threshold: cosine distance where merging stops.
+        min_fraction: smallest share of the rows a cluster needs to stand alone.
+        min_speakers: fewest clusters wanted (automatic count otherwise).
+        max_speakers: most clusters wanted.
 
     Returns:
         A label per row, 0-based, numbered by first appearance.
@@ -352,23 +402,61 @@ def cluster(
     from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]  # no stubs
 
     count = embeddings.shape[0]
-    if count < 2:
-        return [0] * count
-    tree = linkage(embeddings, method="average", metric="cosine")
     if num_speakers is not None:
-        raw = fcluster(tree, t=min(num_speakers, count), criterion="maxclust")
-    else:
-        raw = fcluster(tree, t=threshold, criterion="distance")
-        sizes = {int(c): int((raw == c).sum()) for c in np.unique(raw)}
-        big = [c for c, n in sizes.items() if n >= max(1.0, min_fraction * count)]
-        if big and len(big) < len(sizes):
-            normed = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
-            centroids = np.stack([normed[raw == c].mean(axis=0) for c in big])
-            for i in range(count):
-                if int(raw[i]) not in big:
-                    raw[i] = big[int(np.argmax(centroids @ normed[i]))]
+        min_speakers = max_speakers = num_speakers
+    low = min(min_speakers or 1, count)
+    high = min(max_speakers or count, count)
+    if count < 2 or high <= 1:
+        return [0] * count
+    normed = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    tree = linkage(normed, method="average", metric="cosine")
+    floor = max(1.0, min_fraction * count)
+
+    def keep(raw: Any, wanted: list[int]) -> Any:
+        """Fold every cluster not in ``wanted`` into the nearest wanted centroid."""
+        centroids = np.stack([normed[raw == c].mean(axis=0) for c in wanted])
+        out = raw.copy()
+        for i in range(count):
+            if int(raw[i]) not in wanted:
+                out[i] = wanted[int(np.argmax(centroids @ normed[i]))]
+        return out
+
+    def cut(distance: float) -> Any:
+        raw = fcluster(tree, t=distance, criterion="distance")
+        ids, sizes = np.unique(raw, return_counts=True)
+        big = [int(c) for c, n in zip(ids, sizes, strict=True) if n >= floor]
+        if not big:  # every cluster is small: the largest one stands for all
+            big = [int(ids[int(np.argmax(sizes))])]
+        return keep(raw, big) if len(big) < len(ids) else raw
+
+    labels = cut(threshold)
+    if not low <= len(np.unique(labels)) <= high:
+        candidates = sorted(np.arange(0.01, 2.0, 0.01), key=lambda t: abs(t - threshold))
+        for distance in candidates:
+            tried = cut(float(distance))
+            if low <= len(np.unique(tried)) <= high:
+                labels = tried
+                break
+        else:
+            labels = _biggest_clusters(tree, count, low, floor, keep)
     order: dict[int, int] = {}
-    return [order.setdefault(int(c), len(order)) for c in raw]
+    return [order.setdefault(int(c), len(order)) for c in labels]
+
+
+def _biggest_clusters(tree: Any, count: int, wanted: int, floor: float, keep: Any) -> Any:
+    """Cut ``tree`` into ever more clusters until ``wanted`` are big; keep the biggest."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster
+
+    raw = fcluster(tree, t=wanted, criterion="maxclust")
+    for k in range(wanted, count + 1):
+        raw = fcluster(tree, t=k, criterion="maxclust")
+        ids, sizes = np.unique(raw, return_counts=True)
+        if int((sizes >= floor).sum()) >= wanted:
+            break
+    ids, sizes = np.unique(raw, return_counts=True)
+    biggest = [int(c) for c in ids[np.argsort(-sizes, kind="stable")[:wanted]]]
+    return keep(raw, biggest)
 
 
 def _relabel(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:

@@ -16,11 +16,26 @@ class DiarizationSettings(BaseModel):
 
     cluster_threshold: float = Field(default=0.26, gt=0.0, lt=2.0)
     """Cosine distance at which average-linkage clustering stops merging (automatic
-    speaker count). Tuned on ../shared/media/diarization (see docs/speech.md)."""
+    speaker count). Chosen on ../shared/media/diarization in the first version and kept
+    unchanged since; its leave-one-out check is in docs/speech.md."""
 
     min_cluster_fraction: float = Field(default=0.15, ge=0.0, lt=0.5)
     """Clusters holding less than this fraction of the windows are merged into the nearest
     bigger one (stray windows over noise or overlap)."""
+
+    vad_threshold: float = Field(default=0.15, ge=0.01, le=0.99)
+    """Silero speech probability above which a frame is speech. Far-field meeting audio
+    scores low: 0.15 favours recall, which diarization needs (missed speech is never
+    recovered later). 0.5 is Silero's default for transcription."""
+
+    vad_min_silence_ms: int = Field(default=500, ge=0, le=10_000)
+    """Pauses shorter than this stay inside one speech region."""
+
+    vad_speech_pad_ms: int = Field(default=100, ge=0, le=2_000)
+    """Padding added on each side of a speech region."""
+
+    vad_min_speech_ms: int = Field(default=150, ge=0, le=10_000)
+    """Speech regions shorter than this are dropped."""
 
     cpu_threads: int = Field(default=2, ge=1, le=256)
     """torch threads used by the speaker encoder."""
