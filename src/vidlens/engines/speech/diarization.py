@@ -46,6 +46,7 @@ RESEMBLYZER_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f007
 ENCODER_ID = "resemblyzer:0.1.4"
 _FRAME = 0.01  # resemblyzer's mel hop: 10 ms
 _MIN_REGION = 0.4  # seconds: shorter speech is labelled by its neighbours, not embedded
+_LABEL_STEP = 0.05  # seconds: speech is labelled in pieces this long (turn-boundary precision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,21 +260,7 @@ class SpeakerDiarizer(Engine):
             max_speakers=max_speakers,
         )
         centres = np.array([(a + b) / 2 for a, b in windows])
-        step = self.settings.step_seconds
-        turns: list[SpeakerTurn] = []
-        for start, end in regions:
-            t = start
-            while t < end - 1e-6:
-                piece_end = min(end, t + step)
-                nearest = int(np.argmin(np.abs(centres - (t + piece_end) / 2)))
-                speaker = f"SPEAKER_{labels[nearest]:02d}"
-                last = turns[-1] if turns else None
-                if last is not None and last.speaker == speaker and t - last.end < 1e-6:
-                    turns[-1] = SpeakerTurn(last.start, piece_end, speaker)
-                else:
-                    turns.append(SpeakerTurn(t, piece_end, speaker))
-                t = piece_end
-        return _relabel(turns)
+        return _relabel(_label_regions(regions, centres, labels))
 
     def _windows(self, regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
         size, step = self.settings.window_seconds, self.settings.step_seconds
@@ -457,6 +444,43 @@ def _biggest_clusters(tree: Any, count: int, wanted: int, floor: float, keep: An
     ids, sizes = np.unique(raw, return_counts=True)
     biggest = [int(c) for c in ids[np.argsort(-sizes, kind="stable")[:wanted]]]
     return keep(raw, biggest)
+
+
+def _label_regions(
+    regions: list[tuple[float, float]], centres: Any, labels: Sequence[int]
+) -> list[SpeakerTurn]:
+    """Turns covering ``regions``: each short piece takes the label of the nearest window.
+
+    A change of speaker between two windows therefore falls halfway between their centres
+    (to within ``_LABEL_STEP``), not on a grid of the window hop.
+    """
+    import numpy as np
+
+    order = np.argsort(centres, kind="stable")
+    sorted_centres = centres[order]
+    sorted_labels = np.asarray(labels)[order]
+    turns: list[SpeakerTurn] = []
+    for start, end in regions:
+        edges = np.append(np.arange(start, end - 1e-6, _LABEL_STEP), end)
+        middles = (edges[:-1] + edges[1:]) / 2
+        right = np.clip(np.searchsorted(sorted_centres, middles), 0, len(sorted_centres) - 1)
+        left = np.clip(right - 1, 0, len(sorted_centres) - 1)
+        closer_left = np.abs(sorted_centres[left] - middles) <= np.abs(
+            sorted_centres[right] - middles
+        )
+        piece_labels = sorted_labels[np.where(closer_left, left, right)]
+        run_start = 0
+        for i in range(1, len(piece_labels) + 1):
+            if i == len(piece_labels) or piece_labels[i] != piece_labels[run_start]:
+                turns.append(
+                    SpeakerTurn(
+                        float(edges[run_start]),
+                        float(edges[i]),
+                        f"SPEAKER_{int(piece_labels[run_start]):02d}",
+                    )
+                )
+                run_start = i
+    return turns
 
 
 def _relabel(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
