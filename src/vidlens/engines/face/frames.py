@@ -10,7 +10,8 @@ size is computed from the probed size and rotation.
 Frame ``i`` is stamped ``i / rate`` seconds from the start of the video stream, where
 ``rate`` is ``sample_fps`` capped at the stream's own frame rate (the ``fps`` filter picks
 the source frame nearest each tick, so a stamp is within half a source frame of the frame's
-own time).
+own time). ``eof_action=pass`` keeps the last frame of a video shorter than one sampling
+interval (a 1-frame video yields one frame instead of none).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def iter_frames(
     width, height = frame_size(info, max_side)
     rate = sample_rate(info, sample_fps)
     frame_bytes = width * height * 3
-    filters = f"fps={rate:.6f},scale={width}:{height}:flags=area,format=rgb24"
+    filters = f"fps={rate:.6f}:eof_action=pass,scale={width}:{height}:flags=area,format=rgb24"
     command = [
         ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", str(threads),
         "-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filters,

@@ -252,7 +252,8 @@ def _describe(exc: ValidationError) -> InvalidFaceSamples:
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]
     )
     more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-    return InvalidFaceSamples(f"{where}: {first['msg']}{more}", field=where)
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return InvalidFaceSamples(f"{where}: {message}{more}", field=where)
 
 
 def _rows(data: Sequence[float]) -> list[list[float]] | None:
