@@ -176,3 +176,29 @@ def test_mirroring_flips_the_yaw(face_analyzer: FaceAnalyzer, name: str) -> None
     # yaw > 0: turned towards the image's right, where the nose tip then points
     nose_x = face.key_points["nose_tip"][0]
     assert (face.yaw > 0) == (nose_x > face.bbox.centre[0])
+
+
+def test_two_faces_side_by_side(generated: Path) -> None:
+    # Two talking clips side by side (the construction of the reframe issue's speaker test).
+    second = media_file("talking/videoretalking_face2.mp4")
+    video = ffmpeg_make(
+        generated / "side-by-side.mp4",
+        "-i", str(media_file(TALKING[0])), "-i", str(second),
+        "-filter_complex", "[0:v]scale=360:360,fps=25[a];[1:v]scale=360:360,fps=25[b];"
+        "[a][b]hstack=inputs=2", "-t", "2", "-an", "-pix_fmt", "yuv420p",
+    )  # fmt: skip
+    report = FaceAnalyzer(FaceSettings(num_faces=2, sample_fps=2.0)).analyze(video)
+    counts = [len(s.faces) for s in report.samples]
+    assert counts.count(2) >= len(counts) - 1
+    for sample in report.samples:
+        if len(sample.faces) == 2:
+            centres = sorted(f.bbox.centre[0] for f in sample.faces)
+            assert centres[0] < 0.5 < centres[1]  # one face in each half
+
+
+def test_streaming_samples_can_stop_early(face_analyzer: FaceAnalyzer) -> None:
+    stream = face_analyzer.iter_samples(media_file(TALKING[1]))
+    first = [next(stream) for _ in range(3)]
+    stream.close()  # stops ffmpeg and closes the landmarker
+    assert [s.timestamp for s in first] == pytest.approx([0.0, 0.2, 0.4])
+    assert all(s.face_present for s in first)

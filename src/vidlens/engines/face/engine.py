@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.errors import ModelMissing
-from vidlens.engines.face.frames import iter_frames, probe_video, sample_rate
+from vidlens.engines.face.frames import VideoInfo, iter_frames, probe_video, sample_rate
 from vidlens.engines.face.landmarker import FaceLandmarker
 from vidlens.engines.face.metrics import face_metrics
 from vidlens.engines.face.model import INSTALL_HINT, MODEL_ID, bundled_model_path
@@ -86,19 +86,68 @@ class FaceAnalyzer(Engine):
         started = time.perf_counter()
         report(0.0, "probing")
         info = probe_video(video, ffprobe=settings.ffprobe)
-        if info.duration > settings.max_duration_seconds:
-            raise MediaRejected(
-                f"the video lasts {info.duration:.0f} s; face analysis accepts at most "
-                f"{settings.max_duration_seconds:.0f} s",
-                duration=info.duration,
-            )
-        rate = sample_rate(info, settings.sample_fps)
-        report(0.02, "loading model")
+        self._check_duration(info)
         samples: list[FaceSample] = []
-        detect_seconds = 0.0
-        last_report = time.monotonic()
+        timing: dict[str, float] = {}
+        for sample in self.iter_samples(video, report, info=info, timing=timing):
+            samples.append(sample)
+        report(0.95, "measuring")
+        metrics = face_metrics(samples, settings.metrics, source="video")
+        detect_seconds = timing.get("detect_seconds", 0.0)
+        elapsed = time.perf_counter() - started
+        duration = info.duration or (samples[-1].timestamp if samples else 0.0)
+        report(1.0, None)
+        return FaceReport(
+            width=info.width,
+            height=info.height,
+            duration=duration,
+            sample_fps=sample_rate(info, settings.sample_fps),
+            samples=tuple(samples),
+            metrics=metrics,
+            model=MODEL_ID if settings.model_path is None else str(settings.model_path),
+            processing={
+                "processing_seconds": elapsed,
+                "model_load_seconds": timing.get("model_load_seconds", 0.0),
+                "detect_seconds": detect_seconds,
+                "ms_per_frame": 1000.0 * elapsed / max(1, len(samples)),
+                "detect_ms_per_frame": 1000.0 * detect_seconds / max(1, len(samples)),
+                "real_time_factor": elapsed / duration if duration > 0 else 0.0,
+            },
+        )
+
+    def iter_samples(
+        self,
+        video: Path,
+        progress: ProgressHook | None = None,
+        *,
+        info: VideoInfo | None = None,
+        timing: dict[str, float] | None = None,
+    ) -> Generator[FaceSample, None, None]:
+        """Yield one :class:`FaceSample` per sampled frame, in time order, without keeping
+        them (for long videos and for callers that track faces themselves).
+
+        Arguments:
+            video: any video file ffmpeg reads.
+            progress: called with ``(fraction, phase)``; fractions go from 0.02 to 0.95.
+            info: the probed video, when the caller already has it.
+            timing: filled with ``model_load_seconds`` and ``detect_seconds``.
+
+        Raises:
+            The errors of :meth:`analyze`.
+        """
+        report = progress or no_progress
+        settings = self.settings
+        if info is None:
+            info = probe_video(video, ffprobe=settings.ffprobe)
+            self._check_duration(info)
+        clock = timing if timing is not None else {}
+        report(0.02, "loading model")
+        tick = time.perf_counter()
         with FaceLandmarker(settings, mode="video") as landmarker:
+            clock["model_load_seconds"] = time.perf_counter() - tick
+            clock["detect_seconds"] = 0.0
             report(0.05, "detecting faces")
+            last_report = time.monotonic()
             frames = iter_frames(
                 video,
                 info,
@@ -108,35 +157,27 @@ class FaceAnalyzer(Engine):
                 threads=settings.decode_threads,
                 timeout_seconds=settings.decode_timeout_seconds,
             )
-            for frame in frames:
-                tick = time.perf_counter()
-                samples.append(landmarker.detect(frame.rgb, frame.timestamp))
-                detect_seconds += time.perf_counter() - tick
-                if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
-                    last_report = time.monotonic()
-                    done = min(1.0, frame.timestamp / info.duration)
-                    report(0.05 + 0.9 * done, "detecting faces")
-        report(0.95, "measuring")
-        metrics = face_metrics(samples, settings.metrics, source="video")
-        elapsed = time.perf_counter() - started
-        duration = info.duration or (samples[-1].timestamp if samples else 0.0)
-        report(1.0, None)
-        return FaceReport(
-            width=info.width,
-            height=info.height,
-            duration=duration,
-            sample_fps=rate,
-            samples=tuple(samples),
-            metrics=metrics,
-            model=MODEL_ID if settings.model_path is None else str(settings.model_path),
-            processing={
-                "processing_seconds": elapsed,
-                "detect_seconds": detect_seconds,
-                "ms_per_frame": 1000.0 * elapsed / max(1, len(samples)),
-                "detect_ms_per_frame": 1000.0 * detect_seconds / max(1, len(samples)),
-                "real_time_factor": elapsed / duration if duration > 0 else 0.0,
-            },
-        )
+            try:
+                for frame in frames:
+                    tick = time.perf_counter()
+                    sample = landmarker.detect(frame.rgb, frame.timestamp)
+                    clock["detect_seconds"] += time.perf_counter() - tick
+                    yield sample
+                    if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
+                        last_report = time.monotonic()
+                        done = min(1.0, frame.timestamp / info.duration)
+                        report(0.05 + 0.9 * done, "detecting faces")
+            finally:
+                frames.close()
+
+    def _check_duration(self, info: VideoInfo) -> None:
+        limit = self.settings.max_duration_seconds
+        if info.duration > limit:
+            raise MediaRejected(
+                f"the video lasts {info.duration:.0f} s; face analysis accepts at most "
+                f"{limit:.0f} s",
+                duration=info.duration,
+            )
 
     def analyze_image(self, rgb: npt.NDArray[np.uint8]) -> FaceSample:
         """The faces of one still RGB image (``(h, w, 3)`` uint8), timestamp 0."""

@@ -21,7 +21,7 @@ import math
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -144,7 +144,7 @@ def iter_frames(
     ffmpeg: str = "ffmpeg",
     threads: int = 1,
     timeout_seconds: float = 3600.0,
-) -> Iterator[Frame]:
+) -> Generator[Frame, None, None]:
     """Yield the sampled frames of ``path`` in order, one at a time.
 
     Closing the generator early stops ffmpeg.
