@@ -1,8 +1,11 @@
 """Blinks: eye closures found with hysteresis on the mean ``eyeBlink`` score.
 
 Per sample with a face, ``b = (eyeBlinkLeft + eyeBlinkRight) / 2``. The eyes close when
-``b >= blink_close_threshold`` and open again when ``b < blink_open_threshold`` (the gap
-between the two keeps noise near one threshold from counting twice). A closure counts as a
+``b >= close`` and open again when ``b < open`` (the gap between the two keeps noise near
+one threshold from counting twice), with ``open = max(blink_open_threshold, median(b) +
+0.05)`` and ``close = max(blink_close_threshold, open + 0.1)``: a face whose eyes rest
+half-closed (narrow eyes, reading notes below the camera) gets thresholds above its own
+resting score instead of never "reopening". A closure counts as a
 blink when it lasts at most ``blink_max_seconds`` (longer ones are eyes kept shut or a look
 down). Tracking restarts after a gap of more than ``max_gap_seconds`` between samples or a
 sample without a face. A blink lasts 0.1-0.4 s, so a sparse sampling rate misses some: the
@@ -11,6 +14,7 @@ count is a lower bound below 10 samples a second.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,10 +38,19 @@ def blink_score(blendshapes: Mapping[str, float]) -> float | None:
     return (left + right) / 2
 
 
+def thresholds(scores: Sequence[float | None], settings: FaceMetricSettings) -> tuple[float, float]:
+    """``(close, open)`` for this face: the settings, lifted above its resting score."""
+    present = [s for s in scores if s is not None]
+    resting = statistics.median(present) if present else 0.0
+    opened = max(settings.blink_open_threshold, resting + 0.05)
+    return max(settings.blink_close_threshold, opened + 0.1), opened
+
+
 def find_blinks(
     times: Sequence[float], scores: Sequence[float | None], settings: FaceMetricSettings
 ) -> list[Blink]:
     """Blinks in a time-ordered score series (``None``: no face in that sample)."""
+    close, opened = thresholds(scores, settings)
     blinks: list[Blink] = []
     closed_at: float | None = None
     previous: float | None = None
@@ -47,9 +60,9 @@ def find_blinks(
         previous = time if score is not None else None
         if score is None:
             continue
-        if closed_at is None and score >= settings.blink_close_threshold:
+        if closed_at is None and score >= close:
             closed_at = time
-        elif closed_at is not None and score < settings.blink_open_threshold:
+        elif closed_at is not None and score < opened:
             if time - closed_at <= settings.blink_max_seconds:
                 blinks.append(Blink(closed_at, time))
             closed_at = None
@@ -60,6 +73,7 @@ def eyes_closed_flags(
     scores: Sequence[float | None], settings: FaceMetricSettings
 ) -> list[bool | None]:
     """Per sample: eyes closed (with the same hysteresis), or None without a score."""
+    close, opened = thresholds(scores, settings)
     flags: list[bool | None] = []
     closed = False
     for score in scores:
@@ -67,9 +81,9 @@ def eyes_closed_flags(
             flags.append(None)
             closed = False
             continue
-        if not closed and score >= settings.blink_close_threshold:
+        if not closed and score >= close:
             closed = True
-        elif closed and score < settings.blink_open_threshold:
+        elif closed and score < opened:
             closed = False
         flags.append(closed)
     return flags

@@ -206,7 +206,7 @@ def _summarise(
             count=len(blinks),
             rate_per_minute=len(blinks) / seen * 60.0 if seen > 0 else 0.0,
             mean_duration_seconds=statistics.fmean(durations) if durations else None,
-            lower_bound=rate is None or rate < DENSE_RATE,
+            lower_bound=rate is None or rate < DENSE_RATE * 0.99,  # 1 % for rounding
         )
     elif face_rows:
         for name in ("smile_ratio", "blinks", "expression"):

@@ -38,12 +38,14 @@ class FaceMetricSettings(BaseModel):
     smile_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
     """Mean of mouthSmileLeft and mouthSmileRight above which a sample counts as smiling."""
 
-    blink_close_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
-    """Mean eyeBlink score at which the eyes count as closed (start of a blink)."""
+    blink_close_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    """Mean eyeBlink score at which the eyes count as closed (start of a blink); raised to
+    ``blink_open_threshold + 0.1`` when the face's resting score lifts that one."""
 
-    blink_open_threshold: float = Field(default=0.3, gt=0.0, lt=1.0)
+    blink_open_threshold: float = Field(default=0.25, gt=0.0, lt=1.0)
     """Mean eyeBlink score below which the eyes count as open again (hysteresis: must be
-    below ``blink_close_threshold``)."""
+    below ``blink_close_threshold``); raised to the face's median score + 0.05 for faces
+    whose eyes rest half-closed."""
 
     blink_max_seconds: float = Field(default=1.0, gt=0.0, le=10.0)
     """A closure longer than this is not a blink (eyes closed, looking down)."""
@@ -89,9 +91,11 @@ class FaceSettings(BaseModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True, frozen=True)
 
-    sample_fps: float = Field(default=5.0, gt=0.0, le=60.0)
+    sample_fps: float = Field(default=10.0, gt=0.0, le=60.0)
     """Frames analysed per second of video (the video is decoded fully; only these frames
-    are converted and run through the landmarker)."""
+    are converted and run through the landmarker). 10 sees every blink that the native
+    frame rate sees on the shared talking clips, 5 about half of them, for ~20 % less time
+    on a 1080p video (decoding dominates): see BENCHMARKS.md."""
 
     num_faces: int = Field(default=1, ge=1, le=10)
     """Most faces reported per frame (coaching uses 1: the speaker)."""
