@@ -97,11 +97,13 @@ def run(diarizer: SpeakerDiarizer, cache: dict[str, Diarization], name: str) -> 
     return cache[name]
 
 
-# Measured DER (no collar / 0.25 s collar) with the default settings: sample 0.19 / 0.05,
-# dev00 0.42 / 0.38, tst00 0.72 / 0.69 (4 reference speakers, heavy overlap). Bounds add margin.
+# Measured DER (no collar / 0.25 s collar) with the default settings (bench/diarization_der.py):
+# sample 0.199 / 0.06, dev00 0.220 / 0.14, tst00 0.707 / 0.68 (4 reference speakers, heavy
+# overlap: 31 s of its 61 s of reference speech is a second to fourth simultaneous voice).
+# Bounds are the measured value + 0.05.
 @pytest.mark.parametrize(
     ("name", "bound"),
-    [("pyannote_sample", 0.25), ("pyannote_tests_dev00", 0.50), ("pyannote_tests_tst00", 0.80)],
+    [("pyannote_sample", 0.25), ("pyannote_tests_dev00", 0.27), ("pyannote_tests_tst00", 0.76)],
 )
 def test_der_against_rttm(
     diarizer: SpeakerDiarizer, diarized: dict[str, Diarization], name: str, bound: float
@@ -109,6 +111,21 @@ def test_der_against_rttm(
     result = run(diarizer, diarized, name)
     reference = read_rttm(media_file(f"diarization/{name}.rttm"))
     assert diarization_error_rate(reference, result.turns, uem=(0.0, 30.0)).der < bound
+
+
+def test_far_field_speech_is_found(
+    diarizer: SpeakerDiarizer, diarized: dict[str, Diarization]
+) -> None:
+    """dev00 is far-field (about -41 dBFS) and almost all speech: the VAD must keep it.
+
+    Of its 28.5 s of reference speech 1.4 s is overlap (a second voice, never found here);
+    with Silero's default threshold 0.5 the engine missed 10.8 s, now 2.05 s.
+    """
+    result = run(diarizer, diarized, "pyannote_tests_dev00")
+    reference = read_rttm(media_file("diarization/pyannote_tests_dev00.rttm"))
+    der = diarization_error_rate(reference, result.turns, uem=(0.0, 30.0))
+    assert der.missed < 2.6
+    assert der.false_alarm < 2.0
 
 
 def test_pyannote_sample_has_two_speakers(

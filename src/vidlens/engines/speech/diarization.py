@@ -370,9 +370,9 @@ def cluster(
     The tree is cut at ``threshold``; clusters holding less than ``min_fraction`` of the
     rows are folded into the nearest remaining cluster (by centroid), so only "big"
     clusters count as speakers. When that count falls outside ``[min_speakers,
-    max_speakers]`` (``num_speakers`` sets both), the cut moves to the nearest threshold
-    (0.01 steps) giving an allowed count; when none does, the tree is cut into more and
-    more clusters until enough of them are big, and the biggest are kept.
+    max_speakers]`` (``num_speakers`` sets both), the cut moves to the threshold nearest
+    ``threshold`` (0.01 steps) giving the nearest allowed count; when none does, the tree is
+    cut into more and more clusters until that many are big, and the biggest are kept.
 
     Arguments:
         embeddings: one row per window.
@@ -417,15 +417,17 @@ def cluster(
         return keep(raw, big) if len(big) < len(ids) else raw
 
     labels = cut(threshold)
-    if not low <= len(np.unique(labels)) <= high:
+    found = len(np.unique(labels))
+    if not low <= found <= high:
+        target = min(max(found, low), high)
         candidates = sorted(np.arange(0.01, 2.0, 0.01), key=lambda t: abs(t - threshold))
         for distance in candidates:
             tried = cut(float(distance))
-            if low <= len(np.unique(tried)) <= high:
+            if len(np.unique(tried)) == target:
                 labels = tried
                 break
         else:
-            labels = _biggest_clusters(tree, count, low, floor, keep)
+            labels = _biggest_clusters(tree, count, target, floor, keep)
     order: dict[int, int] = {}
     return [order.setdefault(int(c), len(order)) for c in labels]
 
