@@ -210,6 +210,26 @@ def test_two_faces_side_by_side(generated: Path) -> None:
             assert centres[0] < 0.5 < centres[1]  # one face in each half
 
 
+def test_face_is_found_right_after_a_hard_cut(generated: Path) -> None:
+    # 1 s of a speaker on the left half, then a cut to another speaker on the right half:
+    # the first frame after the cut must not lose the face (VIDEO-mode tracking alone does).
+    second = media_file("talking/videoretalking_face2.mp4")
+    video = ffmpeg_make(
+        generated / "hard-cut.mp4",
+        "-i", str(media_file(TALKING[0])), "-i", str(second),
+        "-filter_complex",
+        "[0:v]trim=0:1,setpts=PTS-STARTPTS,scale=320:320,setsar=1,fps=25,pad=640:320:0:0[a];"
+        "[1:v]trim=0:1,setpts=PTS-STARTPTS,scale=320:320,setsar=1,fps=25,pad=640:320:320:0[b];"
+        "[a][b]concat=n=2:v=1:a=0", "-pix_fmt", "yuv420p",
+    )  # fmt: skip
+    report = analyze_faces(video)
+    assert report.metrics.face_presence_ratio == 1.0
+    for sample in report.samples:
+        face = sample.primary
+        assert face is not None
+        assert (face.bbox.centre[0] > 0.5) == (sample.timestamp >= 1.0)
+
+
 def test_streaming_samples_can_stop_early(face_analyzer: FaceAnalyzer) -> None:
     stream = face_analyzer.iter_samples(media_file(TALKING[1]))
     first = [next(stream) for _ in range(3)]

@@ -5,7 +5,14 @@ steadier), so one :class:`FaceLandmarker` serves one video, fed increasing times
 analysis opens its own and closes it explicitly (MediaPipe's native graph otherwise lingers
 until interpreter exit). IMAGE mode serves single stills. The verified model bytes are read
 once per process (:func:`vidlens.engines.face.model.load_model_bytes`); building a landmarker
-from them takes tens of milliseconds, so landmarkers are not pooled.
+from them takes under a second, so landmarkers are not pooled.
+
+Tracking loss: in VIDEO mode MediaPipe follows the face from the previous frame's landmarks
+and runs its detector again only on the frame *after* the track is lost, so the first frame
+after a hard cut (the face jumps elsewhere) comes back empty although a face is plainly
+there. When a frame returns no face after one that had a face, it is therefore detected
+again with a second landmarker in IMAGE mode (created on first need); on the shared media
+this recovers every such frame (see docs/face.md).
 """
 
 from __future__ import annotations
@@ -60,7 +67,10 @@ class FaceLandmarker:
             output_face_blendshapes=True,
             output_facial_transformation_matrixes=True,
         )
+        self._options = options
         self._landmarker: Any = vision.FaceLandmarker.create_from_options(options)
+        self._still: Any = None  # IMAGE-mode landmarker for frames where tracking was lost
+        self._had_faces = False
         self._last_ms = -1
 
     def detect(self, rgb: npt.NDArray[np.uint8], timestamp: float) -> FaceSample:
@@ -79,17 +89,30 @@ class FaceLandmarker:
             millis = max(round(timestamp * 1000), self._last_ms + 1)
             self._last_ms = millis
             result = self._landmarker.detect_for_video(image, millis)
+            had_faces, self._had_faces = self._had_faces, bool(result.face_landmarks)
+            if had_faces and not result.face_landmarks:
+                result = self._redetect(image)
         else:
             result = self._landmarker.detect(image)
         height, width = rgb.shape[:2]
         faces = _observations(result, width / height, self.settings.keep_all_landmarks)
         return FaceSample(timestamp=timestamp, faces=faces)
 
+    def _redetect(self, image: Any) -> Any:
+        """Detect without tracking (IMAGE mode), for a frame where the track was lost."""
+        if self._still is None:
+            from mediapipe.tasks.python import vision
+
+            self._options.running_mode = vision.RunningMode.IMAGE
+            self._still = vision.FaceLandmarker.create_from_options(self._options)
+        return self._still.detect(image)
+
     def close(self) -> None:
         """Release the native graph (idempotent)."""
-        landmarker, self._landmarker = self._landmarker, None
-        if landmarker is not None:
-            landmarker.close()
+        for landmarker in (self._landmarker, self._still):
+            if landmarker is not None:
+                landmarker.close()
+        self._landmarker = self._still = None
 
     def __enter__(self) -> FaceLandmarker:
         return self
