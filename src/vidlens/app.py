@@ -15,7 +15,16 @@ from vidlens import __version__
 from vidlens.api.context import AppContext
 from vidlens.api.errors import install_error_handlers
 from vidlens.api.middleware import RequestIdMiddleware
-from vidlens.api.routes import account, admin, health, jobs, media, oauth, transcriptions
+from vidlens.api.routes import (
+    account,
+    admin,
+    health,
+    jobs,
+    media,
+    oauth,
+    providers,
+    transcriptions,
+)
 from vidlens.config import Settings
 from vidlens.gateway.errors import jsonapi_error_renderer
 from vidlens.jobs.embedded import EmbeddedQueue
@@ -98,7 +107,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     install_error_handlers(app)
     app.state.error_renderers.register("/oauth/", oauth.oauth_error_renderer)
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
-    for module in (health, oauth, admin, account, jobs, media, transcriptions):
+    for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
         app.include_router(module.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook

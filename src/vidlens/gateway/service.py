@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vidlens.api.context import AppContext
-from vidlens.engines.speech.diarization import SpeakerDiarizer
 from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
 from vidlens.errors import EngineUnavailable, NotFound
+from vidlens.gateway.providers import supports
 from vidlens.gateway.resource import KIND
 from vidlens.gateway.schemas import PROVIDER_ID, CreateRequest, invalid
 from vidlens.media.fetch import UrlPolicy, check_url
@@ -48,7 +48,7 @@ def check_engine(context: AppContext, request: CreateRequest) -> None:
             hint=availability.hint,
         )
     if request.data.attributes.options.diarization:
-        speakers = SpeakerDiarizer(context.settings.engines.diarization).availability()
+        speakers = supports(context.settings, "transcriptions", "diarization")
         if not speakers.available:
             raise invalid(
                 "/data/attributes/options/diarization",
