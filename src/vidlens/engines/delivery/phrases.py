@@ -10,6 +10,9 @@ from vidlens.engines.delivery.lexicons import Entry
 from vidlens.engines.delivery.tokens import Token
 from vidlens.engines.delivery.types import Hit, PhraseCounts
 
+EPSILON = 1e-6
+"""Tolerance on time comparisons (word timings are rounded decimals)."""
+
 
 def pause_flags(tokens: Sequence[Token], min_pause: float) -> list[bool]:
     """``flags[i]``: a pause of at least ``min_pause`` seconds between word ``i`` and word
@@ -17,7 +20,9 @@ def pause_flags(tokens: Sequence[Token], min_pause: float) -> list[bool]:
     flags = []
     for left, right in itertools.pairwise(tokens):
         flags.append(
-            left.end is not None and right.start is not None and right.start - left.end >= min_pause
+            left.end is not None
+            and right.start is not None
+            and right.start - left.end >= min_pause - EPSILON
         )
     return [*flags, False]
 

@@ -13,6 +13,7 @@ import bisect
 import itertools
 from collections.abc import Sequence
 
+from vidlens.engines.delivery.phrases import EPSILON
 from vidlens.engines.delivery.tokens import Token
 from vidlens.engines.delivery.types import Monologue, Monologues, Pace, Pause, Pauses
 
@@ -21,7 +22,11 @@ def word_gaps(tokens: Sequence[Token], min_pause: float) -> list[tuple[float, fl
     """``(start, end)`` of the gaps of at least ``min_pause`` between timed words."""
     gaps = []
     for left, right in itertools.pairwise(tokens):
-        if left.end is not None and right.start is not None and right.start - left.end >= min_pause:
+        if (
+            left.end is not None
+            and right.start is not None
+            and right.start - left.end >= min_pause - EPSILON
+        ):
             gaps.append((left.end, right.start))
     return gaps
 

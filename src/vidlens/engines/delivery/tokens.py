@@ -134,7 +134,7 @@ def align(
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 out[i] = replace(out[i], start=timed[j].start, end=timed[j].end, timing="aligned")
             matched += i2 - i1
-        elif tag in ("replace", "insert") and i2 > i1:
+        elif tag in ("replace", "delete") and i2 > i1:  # supplied words without a match
             if tag == "replace":
                 begin, finish = _time(timed[j1].start), _time(timed[j2 - 1].end)
             else:
