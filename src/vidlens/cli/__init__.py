@@ -9,6 +9,7 @@ from vidlens.cli.accounts import accounts, credits, keys, oauth_clients
 from vidlens.cli.doctor import doctor
 from vidlens.cli.jobs import jobs
 from vidlens.cli.serve import migrate, serve, worker
+from vidlens.cli.transcribe import transcribe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +21,18 @@ def cli() -> None:
     """
 
 
-for command in (serve, worker, migrate, accounts, keys, credits, oauth_clients, jobs, doctor):
+for command in (
+    serve,
+    worker,
+    migrate,
+    accounts,
+    keys,
+    credits,
+    oauth_clients,
+    jobs,
+    doctor,
+    transcribe,
+):
     cli.add_command(command)
 
 
