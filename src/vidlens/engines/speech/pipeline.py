@@ -6,7 +6,8 @@ runs first (it is cheap next to decoding) and decides how to transcribe:
 
 * ``embedding`` mode (one mixed track): transcribe the track once, then give each word the
   speaker whose turn overlaps it most and each segment the speaker of most of its words
-  (:func:`vidlens.engines.speech.diarization.assign_speakers`);
+  (:func:`vidlens.engines.speech.diarization.assign_speakers`), and cut segments where
+  the speaker changes (:func:`split_at_speaker_changes`);
 * ``channel`` mode (a stereo track with one speaker per channel, e.g. a phone call or a
   two-microphone interview): transcribe each channel on its own and merge the segments in
   time order. Overlapping speech is kept this way: in a down-mix, Whisper would write only
@@ -36,11 +37,16 @@ from vidlens.engines.speech.types import (
     SpeechToTextEngine,
     TranscribeOptions,
     Transcript,
+    Word,
 )
 from vidlens.errors import EngineUnavailable
 
 DIARIZATION_SHARE = 0.15
 """Fraction of the progress given to diarization when it runs."""
+FLIP_SECONDS = 0.3
+"""A lone word shorter than this is not given to another speaker than both neighbours'."""
+_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "my", "km", "yue", "bo"})
+"""Languages written without spaces between words (Whisper's words are joined as is)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +106,70 @@ def transcribe_with_speakers(
         )
     else:
         transcript = stt.transcribe(media, options, transcribe_hook)
-        labelled = _label_words(assign_speakers(transcript, diarization.turns), diarization.turns)
+        labelled = split_at_speaker_changes(_label_words(transcript, diarization.turns))
     return SpeakerTranscript(labelled, diarization)
 
 
 def _label_words(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcript:
     """Each word takes the speaker whose turn overlaps it most (the nearest turn's when none
-    does); a segment's label stays the one of most of its words."""
-    segments = tuple(
-        dataclasses.replace(
-            segment,
-            words=tuple(
-                dataclasses.replace(word, speaker=speaker)
-                for word, speaker in zip(
-                    segment.words, word_speakers(segment.words, turns), strict=True
-                )
-            ),
+    does), then :func:`_smooth` removes one-word flips; each segment takes the speaker of
+    most of its words' time."""
+    segments = []
+    for segment in assign_speakers(transcript, turns).segments:
+        speakers = _smooth(segment.words, word_speakers(segment.words, turns))
+        segments.append(
+            dataclasses.replace(
+                segment,
+                words=tuple(
+                    dataclasses.replace(word, speaker=speaker)
+                    for word, speaker in zip(segment.words, speakers, strict=True)
+                ),
+            )
         )
-        for segment in transcript.segments
-    )
-    return dataclasses.replace(transcript, segments=segments)
+    return dataclasses.replace(transcript, segments=tuple(segments))
+
+
+def _smooth(words: Sequence[Word], speakers: list[str | None]) -> list[str | None]:
+    """A single word shorter than :data:`FLIP_SECONDS` whose two neighbours share another
+    speaker takes theirs: turn boundaries from 1.6 s embedding windows are not precise
+    enough to give one short word to a different person."""
+    smoothed = list(speakers)
+    for i in range(1, len(words) - 1):
+        before, after = smoothed[i - 1], speakers[i + 1]
+        short = words[i].end - words[i].start < FLIP_SECONDS
+        if short and before is not None and before == after and smoothed[i] != before:
+            smoothed[i] = before
+    return smoothed
+
+
+def split_at_speaker_changes(transcript: Transcript) -> Transcript:
+    """Cut each segment where its words change speaker, so that every segment has one
+    speaker (its text rebuilt from its words; confidence kept from the decoded segment)."""
+    joiner = "" if transcript.language in _NO_SPACES else " "
+    segments: list[Segment] = []
+    for segment in transcript.segments:
+        runs: list[list[Word]] = []
+        for word in segment.words:
+            if runs and runs[-1][-1].speaker == word.speaker:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        if len(runs) <= 1:
+            speaker = runs[0][0].speaker if runs else segment.speaker
+            segments.append(dataclasses.replace(segment, speaker=speaker))
+            continue
+        segments.extend(
+            dataclasses.replace(
+                segment,
+                start=run[0].start,
+                end=run[-1].end,
+                text=joiner.join(word.text for word in run).strip(),
+                words=tuple(run),
+                speaker=run[0].speaker,
+            )
+            for run in runs
+        )
+    return dataclasses.replace(transcript, segments=tuple(segments))
 
 
 def _transcribe_channels(
