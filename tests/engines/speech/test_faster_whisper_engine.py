@@ -18,8 +18,8 @@ from vidlens.engines.speech.evaluation import (
     normalise,
     word_error_rate,
 )
-from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
-from vidlens.engines.speech.types import TranscribeOptions
+from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine, _drop_repeats
+from vidlens.engines.speech.types import Segment, TranscribeOptions, Word
 from vidlens.errors import InvalidInput
 
 pytestmark = pytest.mark.media
@@ -187,3 +187,29 @@ def test_filler_words_survive_with_the_filler_prompt(
     # Measured 13/15 with the prompt (9/15 without): see docs/speech.md.
     assert expected == 15
     assert found / expected >= 0.7
+
+
+def _segment(text: str, start: float, probability: float) -> Segment:
+    words = tuple(
+        Word(start=start + i * 0.1, end=start + (i + 1) * 0.1, text=w, probability=probability)
+        for i, w in enumerate(text.split())
+    )
+    return Segment(
+        start=start,
+        end=start + len(words) * 0.1,
+        text=text,
+        confidence=probability,
+        no_speech_probability=0.0,
+        words=words,
+    )
+
+
+def test_low_confidence_repeat_of_the_previous_segment_is_dropped() -> None:
+    heard = _segment("The horizon seems extremely distant.", 0.0, 0.9)
+    loop = _segment("the horizon seems extremely distant", 2.3, 0.01)
+    said_again = _segment("The horizon seems extremely distant.", 4.0, 0.8)
+    other = _segment("Something else.", 5.0, 0.05)
+    kept = list(_drop_repeats([heard, loop, said_again, other]))
+    assert kept == [heard, said_again, other]
+    # a long track's pieces: the last segment of the previous piece counts
+    assert list(_drop_repeats([loop], previous=heard)) == []

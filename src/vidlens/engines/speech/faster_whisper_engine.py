@@ -19,6 +19,7 @@ import importlib.util
 import math
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from vidlens.engines.base import Availability, ProgressHook, no_progress
 from vidlens.engines.errors import ModelMissing
 from vidlens.engines.models import ModelManager
 from vidlens.engines.speech._audio import SAMPLE_RATE, ExtractedTrack, extracted_track
+from vidlens.engines.speech._skips import uncovered
 from vidlens.engines.speech.settings import WhisperSettings
 from vidlens.engines.speech.types import (
     Segment,
@@ -166,21 +168,12 @@ class FasterWhisperEngine(SpeechToTextEngine):
             # temperature fallbacks) and adds stray punctuation, so detect the language first.
             language, detected = _detect_language(model, samples, vad=options.vad)
         prompt = _usable_prompt(prompt, language, vad=options.vad)
-        raw_segments, info = model.transcribe(
-            samples,
-            language=language,
-            beam_size=self.settings.beam_size,
-            vad_filter=options.vad,
-            word_timestamps=options.word_timestamps,
-            initial_prompt=prompt,
-        )
         duration = samples.size / SAMPLE_RATE
         report(0.0, "transcribing")
-        segments = tuple(
-            segment
-            for segment in _collect(raw_segments, report, total=duration)
-            if not (prompt and _echoes(segment.text, prompt))
+        decoded, info = self._decode_piece(
+            model, samples, language, prompt, options, report, total=duration
         )
+        segments = tuple(decoded.segments)
         elapsed = time.perf_counter() - started
         report(1.0, None)
         if options.language == "auto" and detected is None:
@@ -189,14 +182,14 @@ class FasterWhisperEngine(SpeechToTextEngine):
             language=str(info.language),
             language_probability=detected,
             duration=duration,
-            speech_duration=float(info.duration_after_vad),
+            speech_duration=decoded.speech_seconds,
             segments=segments,
             model=self.model_id,
             engine=self.name,
             options=options,
             no_speech_reason=None
             if segments
-            else _no_speech_reason(options, float(info.duration_after_vad)),
+            else _no_speech_reason(options, decoded.speech_seconds),
             metrics={
                 "processing_seconds": elapsed,
                 "real_time_factor": elapsed / duration if duration else 0.0,
@@ -221,8 +214,8 @@ class FasterWhisperEngine(SpeechToTextEngine):
         duration = track.duration
         segments: list[Segment] = []
         speech_seconds = 0.0
-        pieces = 0
-        start = 0
+        pieces = start = 0
+        reached = 0.0  # the fraction last reported: reports never go back
         report(0.0, "transcribing")
         while start < track.samples:
             samples = track.read(start, start + chunk)
@@ -235,27 +228,28 @@ class FasterWhisperEngine(SpeechToTextEngine):
             if language is None:  # "auto" and no speech heard yet: detect on this piece
                 language, detected = _detect_language(model, samples, vad=options.vad)
                 if language is None:  # the VAD found no speech in this piece: nothing to decode
-                    report(start / track.samples, "transcribing")
+                    reached = start / track.samples
+                    report(reached, "transcribing")
                     continue
                 prompt = _usable_prompt(base_prompt, language, options.vad)
-            raw_segments, info = model.transcribe(
+            decoded, _ = self._decode_piece(
+                model,
                 samples,
-                language=language,
-                beam_size=self.settings.beam_size,
-                vad_filter=options.vad,
-                word_timestamps=options.word_timestamps,
-                initial_prompt=prompt,
+                language,
+                prompt,
+                options,
+                report,
+                total=duration,
+                offset=offset,
+                floor=reached,
+                previous=segments[-1] if segments else None,
             )
-            speech_seconds += float(info.duration_after_vad)
-            segments.extend(
-                segment
-                for segment in _collect(
-                    raw_segments, report, total=duration, offset=offset, floor=offset / duration
-                )
-                if not (prompt and _echoes(segment.text, prompt))
-            )
-            del samples, raw_segments  # free the piece before the next one is read
-            report(start / track.samples, "transcribing")
+            speech_seconds += decoded.speech_seconds
+            segments.extend(decoded.segments)
+            reached = decoded.reached
+            del samples, decoded  # free the piece before the next one is read
+            reached = max(reached, start / track.samples)
+            report(reached, "transcribing")
         if language is None:  # no speech anywhere: Whisper's guess on no audio, as in one pass
             language, detected = _guess_without_speech(model)
         elapsed = time.perf_counter() - started
@@ -277,6 +271,66 @@ class FasterWhisperEngine(SpeechToTextEngine):
             },
         )
 
+    def _decode_piece(
+        self,
+        model: WhisperModel,
+        samples: npt.NDArray[np.float32],
+        language: str | None,
+        prompt: str | None,
+        options: TranscribeOptions,
+        report: ProgressHook,
+        *,
+        total: float,
+        offset: float = 0.0,
+        floor: float = 0.0,
+        previous: Segment | None = None,
+    ) -> tuple[_Piece, Any]:
+        """Decode one piece (times shifted by ``offset``): prompt echoes and decoder loops
+        dropped, and speech the decoder skipped (with VAD on) decoded again on its own,
+        without a prompt."""
+        raw_segments, info = model.transcribe(
+            samples,
+            language=language,
+            beam_size=self.settings.beam_size,
+            vad_filter=options.vad,
+            word_timestamps=options.word_timestamps,
+            initial_prompt=prompt,
+        )
+        collected, reached = _collect(raw_segments, report, total=total, offset=offset, floor=floor)
+        kept = [s for s in collected if not (prompt and _echoes(s.text, prompt))]
+        if options.vad:
+            kept = self._redecode_skips(model, samples, str(info.language), options, kept, offset)
+        piece = _Piece(list(_drop_repeats(kept, previous)), float(info.duration_after_vad), reached)
+        return piece, info
+
+    def _redecode_skips(
+        self,
+        model: WhisperModel,
+        samples: npt.NDArray[np.float32],
+        language: str,
+        options: TranscribeOptions,
+        segments: list[Segment],
+        offset: float,
+    ) -> list[Segment]:
+        """Segments plus those of every stretch of detected speech that no segment covers
+        (see :mod:`vidlens.engines.speech._skips`), decoded again without a prompt."""
+        speech = [(start / SAMPLE_RATE, end / SAMPLE_RATE) for start, end in _speech(samples)]
+        covered = [(s.start - offset, s.end - offset) for s in segments]
+        added: list[Segment] = []
+        for start, end in uncovered(speech, covered):
+            piece = samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
+            raw_segments, _ = model.transcribe(
+                piece,
+                language=language,
+                beam_size=self.settings.beam_size,
+                vad_filter=True,
+                word_timestamps=options.word_timestamps,
+            )
+            added.extend(_collect(raw_segments, no_progress, total=0.0, offset=offset + start)[0])
+        if not added:
+            return segments
+        return sorted([*segments, *added], key=lambda s: (s.start, s.end))
+
     def _prompt(self, options: TranscribeOptions) -> str | None:
         if options.initial_prompt is not None:
             return options.initial_prompt
@@ -285,6 +339,16 @@ class FasterWhisperEngine(SpeechToTextEngine):
 
     def close(self) -> None:
         self.models.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """What one decoded piece gives: its segments, the seconds of speech the VAD kept, and
+    the progress fraction reached."""
+
+    segments: list[Segment]
+    speech_seconds: float
+    reached: float
 
 
 def _installed(module: str) -> bool:
@@ -322,10 +386,11 @@ def _collect(
     total: float,
     offset: float = 0.0,
     floor: float = 0.0,
-) -> list[Segment]:
+) -> tuple[list[Segment], float]:
     """Convert faster-whisper segments (decoded lazily as this iterates), shifting their times
     by ``offset`` seconds, and report progress as the fraction of the ``total`` duration
-    reached (never below ``floor`` nor below an earlier report)."""
+    reached (never below ``floor`` nor below an earlier report). Returns the segments and
+    the last fraction reported."""
     segments: list[Segment] = []
     reached = floor
     for raw in raw_segments:
@@ -351,7 +416,7 @@ def _collect(
         if total > 0:
             reached = max(reached, min(1.0, (float(raw.end) + offset) / total))
             report(reached, "transcribing")
-    return segments
+    return segments, reached
 
 
 def _usable_prompt(prompt: str | None, language: str | None, vad: bool) -> str | None:
@@ -368,10 +433,9 @@ def _cut_point(tail: npt.NDArray[np.float32]) -> int:
     pause the Silero VAD finds there, or the middle of the quietest 100 ms frame when the
     tail is speech (or music) throughout."""
     import numpy as np
-    from faster_whisper.vad import VadOptions, get_speech_timestamps  # type: ignore[import-untyped]
 
-    stamps = get_speech_timestamps(tail, VadOptions(min_silence_duration_ms=100, speech_pad_ms=30))
-    edges: list[int] = [0, *(int(s[key]) for s in stamps for key in ("start", "end")), tail.size]
+    stamps = _speech(tail, min_silence_duration_ms=100, speech_pad_ms=30)
+    edges: list[int] = [0, *(edge for stamp in stamps for edge in stamp), tail.size]
     pauses = [(edges[i + 1] - edges[i], edges[i]) for i in range(0, len(edges), 2)]
     length, begin = max(pauses)
     if length >= _MIN_PAUSE_SECONDS * SAMPLE_RATE:
@@ -380,6 +444,16 @@ def _cut_point(tail: npt.NDArray[np.float32]) -> int:
     frames = tail[: tail.size // frame * frame].reshape(-1, frame)
     quietest = int(np.argmin(np.square(frames, dtype=np.float32).sum(axis=1)))
     return quietest * frame + frame // 2
+
+
+def _speech(samples: npt.NDArray[np.float32], **vad: int) -> list[tuple[int, int]]:
+    """Silero speech regions ``(start, end)`` in samples, with faster-whisper's VAD
+    options (its defaults, or those given)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps  # type: ignore[import-untyped]
+
+    return [
+        (int(s["start"]), int(s["end"])) for s in get_speech_timestamps(samples, VadOptions(**vad))
+    ]
 
 
 def _detect_language(
@@ -407,6 +481,32 @@ def _echoes(text: str, prompt: str) -> bool:
     hallucination (shorter segments such as "Okay." are real speech far more often)."""
     words = _letters(text)
     return len(words.split()) >= 4 and f" {words} " in f" {_letters(prompt)} "
+
+
+REPEAT_MAX_PROBABILITY = 0.3
+"""A segment that repeats the one before it word for word is a decoder loop, not speech,
+when its words' mean probability is under this (a real repeat is heard, so it is decoded
+with the confidence of its first time)."""
+
+
+def _drop_repeats(
+    segments: Iterable[Segment], previous: Segment | None = None
+) -> Iterable[Segment]:
+    """Drop the known Whisper loop of re-emitting the previous segment's text over the
+    silence after it, recognised by its very low word probabilities (measured on the stereo
+    clip's right channel: 0.009 and 0.0001 on the repeat, 0.86-0.99 on the speech)."""
+    for segment in segments:
+        if previous is not None and _is_low_confidence_repeat(segment, previous):
+            continue
+        previous = segment
+        yield segment
+
+
+def _is_low_confidence_repeat(segment: Segment, previous: Segment) -> bool:
+    if not segment.words or _letters(segment.text) != _letters(previous.text):
+        return False
+    mean = sum(w.probability for w in segment.words) / len(segment.words)
+    return mean < REPEAT_MAX_PROBABILITY
 
 
 def _letters(text: str) -> str:
