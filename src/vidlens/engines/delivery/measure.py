@@ -53,6 +53,7 @@ from vidlens.engines.speech.types import Transcript
 from vidlens.errors import InvalidInput
 
 FloatArray = npt.NDArray[np.float64]
+_EDGE = 0.05  # seconds: a silence this close to the span's edge is leading or trailing
 MAX_SECONDS = 4 * 3600.0
 """Longest audio accepted (the whole track is held in memory as float32)."""
 
@@ -134,7 +135,7 @@ def measure_delivery(
         pause_items = merge_pauses(
             tokens, gaps, silences, span, options.min_pause_seconds, options.long_pause_seconds
         )
-        span, pause_items = _trim_edges(span, pause_items, len(tokens) - 1)
+        span, pause_items = _trim_edges(span, pause_items, len(tokens) - 1, timed)
         pauses = summarise_pauses(
             pause_items, span, duration, options.min_pause_seconds, options.long_pause_seconds
         )
@@ -341,17 +342,19 @@ def _span(
 
 
 def _trim_edges(
-    span: tuple[float, float], pauses: list[Pause], last_word: int
+    span: tuple[float, float], pauses: list[Pause], last_word: int, timed: bool
 ) -> tuple[tuple[float, float], list[Pause]]:
     """A silence before the middle of the first word or after the middle of the last one
     (inside their timings) is leading or trailing silence, not a pause: the span shrinks
-    instead."""
+    instead. Without word timings, only silences touching the span's edges are."""
     start, end = span
     kept = []
     for p in pauses:
-        if p.after_word < 0:
+        leading = p.after_word < 0 if timed else p.start <= start + _EDGE
+        trailing = p.after_word >= last_word if timed else p.end >= end - _EDGE
+        if leading:
             start = max(start, p.end)
-        elif p.after_word >= last_word:
+        elif trailing:
             end = min(end, p.start)
         else:
             kept.append(p)

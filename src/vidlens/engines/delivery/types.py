@@ -53,7 +53,8 @@ class Pause(_Serialisable):
     duration_seconds: float
     long: bool
     after_word: int
-    """Index (in :attr:`DeliveryReport.words`) of the word before the pause."""
+    """Index (in :attr:`DeliveryReport.words`) of the word before the pause; ``-1`` when
+    the words have no timings."""
     source: str
     """``"word_gap"`` (between word timings), ``"audio"`` (a silent run found in the audio
     inside a word's timing), or ``"both"``."""
