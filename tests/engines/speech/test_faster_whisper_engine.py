@@ -184,7 +184,7 @@ def test_filler_words_survive_with_the_filler_prompt(
         transcript = whisper_engine.transcribe(wav, TranscribeOptions())  # keep_fillers default
         hits, total = filler_hits(sentence, transcript.text)
         found, expected = found + hits, expected + total
-    # Measured 13/15 with the prompt (9/15 without): see docs/speech.md.
+    # Measured 13/15 with the prompt (9/15 without): see docs/transcription.md.
     assert expected == 15
     assert found / expected >= 0.7
 

@@ -1,4 +1,4 @@
-"""Settings of the speaker-diarization engine (nested into ``Settings`` later)."""
+"""Settings of the speaker-diarization engine (``Settings.engines.diarization``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class DiarizationSettings(BaseModel):
     cluster_threshold: float = Field(default=0.26, gt=0.0, lt=2.0)
     """Cosine distance at which average-linkage clustering stops merging (automatic
     speaker count). Chosen on ../shared/media/diarization in the first version and kept
-    unchanged since; its leave-one-out check is in docs/speech.md."""
+    unchanged since; its leave-one-out check is in docs/transcription.md."""
 
     min_cluster_fraction: float = Field(default=0.15, ge=0.0, lt=0.5)
     """Clusters holding less than this fraction of the windows are merged into the nearest

@@ -15,9 +15,10 @@ Two ways of telling speakers apart, each failing differently, are combined:
   keeps the ``count`` most active clusters, ``count`` being the model's number of people
   speaking there, so overlapped speech gets two or three speakers.
 
-:func:`fuse` keeps the local-speaker result when it finds more speakers than the window
-clustering (each method under-splits in its own way, so the larger count is the better
-evidence), and otherwise keeps the window clustering's speakers and adds from the model only
+The engine (``SpeakerDiarizer._segmented``) keeps the local-speaker result when it finds
+more speakers than the window clustering (each method under-splits in its own way, so the
+larger count is the better evidence), and otherwise keeps the window clustering's speakers
+and adds from the model only
 what that pipeline cannot say: silence (no speaker where the model hears nobody) and
 overlap (a second speaker where the model hears two: the cluster the overlapping local
 speaker was mapped to, by the frames where it speaks alone).

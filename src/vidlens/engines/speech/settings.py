@@ -37,7 +37,7 @@ class WhisperSettings(BaseModel):
     keep_fillers: bool = True
     """Default of the ``keep_fillers`` option: prompt the decoder with a disfluent sentence
     so that filler words ("um", "uh") are more often written out (applied to English only,
-    and only with VAD on). See docs/speech.md for the measured effect."""
+    and only with VAD on). See docs/transcription.md for the measured effect."""
 
     idle_ttl_seconds: float | None = Field(default=300.0, ge=0)
     """Seconds a loaded model stays in memory after its last use; empty keeps it loaded."""
