@@ -213,6 +213,7 @@ def iter_frames(
         VideoUnreadable: not media, no video stream, or no frame decodes.
     """
     import av
+    import numpy as np
 
     with _opened(path, fast=fast, threads=threads) as (container, stream):
         index, first, next_tick = 0, None, 0.0
@@ -224,9 +225,11 @@ def iter_frames(
                 time = max(0.0, stamp - first)
                 array = None
                 if not step or time + 1e-6 >= next_tick:
-                    array = frame.reformat(
-                        width=width, height=height, format=pix_fmt, interpolation=interpolation
-                    ).to_ndarray()
+                    array = np.ascontiguousarray(
+                        frame.reformat(
+                            width=width, height=height, format=pix_fmt, interpolation=interpolation
+                        ).to_ndarray()
+                    )
                     next_tick = (math.floor(time / step + 1e-6) + 1) * step if step else 0.0
                 yield DecodedFrame(index, time, array)
                 index += 1
