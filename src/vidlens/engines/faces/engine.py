@@ -1,0 +1,240 @@
+"""The face tracker: a video (and its scenes) in, face tracks with people's ids out.
+
+One decoding pass: every frame is decoded, ``sample_fps`` frames a second are converted to
+RGB (longer side at most ``max_frame_side``) and searched with BlazeFace
+(:mod:`.detector`); each face gets dlib's 68 landmarks (:mod:`.landmarks`, mouth openness);
+:mod:`.tracker` links faces into tracks inside each scene; a few aligned face chips per track
+are kept, embedded with dlib's ResNet at the end (:mod:`vidlens.engines.face_id`), and
+tracks are grouped into people (:mod:`vidlens.engines.face_id.reid`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
+from vidlens.engines.errors import ModelMissing
+from vidlens.engines.face.model import INSTALL_HINT, bundled_model_path
+from vidlens.engines.face_id.embedder import FaceEmbedder
+from vidlens.engines.face_id.reid import TrackSummary, assign_face_ids
+from vidlens.engines.faces.detector import DETECTOR_NAME, BlazeFaceDetector
+from vidlens.engines.faces.landmarks import MouthLandmarker
+from vidlens.engines.faces.models import DLIB_HINT, dlib_model_path
+from vidlens.engines.faces.settings import FaceTrackingSettings
+from vidlens.engines.faces.tracker import OpenTrack, SceneTracker
+from vidlens.engines.faces.types import Detection, FaceTrack, FaceTrackingResult
+from vidlens.engines.scenes.types import SceneResult
+from vidlens.engines.video.decode import VideoProbe, iter_frames, probe
+from vidlens.errors import MediaRejected
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+_PROGRESS_EVERY = 0.5
+_CHIP_SPACING_SECONDS = 1.0
+
+
+@dataclass
+class _Chips:
+    """The largest faces seen of one track (aligned chips, embedded at the end)."""
+
+    kept: list[tuple[float, float, npt.NDArray[np.uint8]]] = field(default_factory=list)
+    """``(area, time, chip)``."""
+
+
+class FaceTracker(Engine):
+    """Face detection, landmarks, tracking and re-identification.
+
+    Arguments:
+        settings: sampling, detection, tracking and re-identification settings.
+    """
+
+    name = "vidlens-face-tracker"
+    kind = "face-tracking"
+
+    def __init__(self, settings: FaceTrackingSettings | None = None) -> None:
+        self.settings = settings or FaceTrackingSettings()
+
+    def availability(self) -> Availability:
+        for module, hint in (
+            ("mediapipe", INSTALL_HINT),
+            ("dlib", DLIB_HINT),
+            ("av", "pip install av"),
+        ):
+            if importlib.util.find_spec(module) is None:
+                return Availability.missing(f"{module} is not installed", hint=hint)
+        try:
+            if self.settings.landmarker_path is None:
+                bundled_model_path()
+            dlib_model_path("shape_predictor_68_face_landmarks.dat")
+            if self.settings.embeddings_per_track:
+                dlib_model_path("shape_predictor_5_face_landmarks.dat")
+                dlib_model_path("dlib_face_recognition_resnet_model_v1.dat")
+        except ModelMissing as exc:
+            return Availability.missing(exc.message, hint=exc.hint)
+        return Availability.ok()
+
+    def track(
+        self,
+        video: Path,
+        scenes: SceneResult | None = None,
+        progress: ProgressHook | None = None,
+    ) -> FaceTrackingResult:
+        """Detect and track the faces of ``video``.
+
+        Arguments:
+            video: any file with a video stream libavformat reads.
+            scenes: the video's shots; tracks are cut at their boundaries. None: one scene.
+            progress: called with ``(fraction, phase)``.
+
+        Raises:
+            vidlens.errors.NotFound: the file does not exist.
+            vidlens.engines.face.errors.VideoUnreadable: not media, no video stream, or
+                nothing decodes.
+            vidlens.errors.MediaRejected: longer than ``max_duration_seconds``.
+            vidlens.errors.EngineUnavailable: a model or library is missing or altered.
+        """
+        report = progress or no_progress
+        started = time.perf_counter()
+        report(0.0, "probing")
+        info = probe(video)
+        if info.duration > self.settings.max_duration_seconds:
+            raise MediaRejected(
+                f"the video lasts {info.duration:.0f} s; face tracking accepts at most "
+                f"{self.settings.max_duration_seconds:.0f} s",
+                duration=info.duration,
+            )
+        report(0.02, "loading models")
+        embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
+        with BlazeFaceDetector(self.settings) as detector:
+            landmarker = MouthLandmarker()
+            tracks, chips, frames = self._scan(video, info, scenes, detector, landmarker, report)
+        report(0.92, "identifying faces")
+        result_tracks = self._identify(tracks, chips, embedder)
+        width, height = info.display_size
+        return FaceTrackingResult(
+            video_fps=info.fps,
+            total_frames=frames,
+            sample_fps=min(self.settings.sample_fps, info.fps),
+            width=width,
+            height=height,
+            duration=info.duration,
+            tracks=tuple(result_tracks),
+            scene_count=len(scenes.scenes) if scenes is not None else 1,
+            detector=DETECTOR_NAME,
+            embedder=embedder.model_id if embedder is not None else None,
+            processing={"processing_seconds": time.perf_counter() - started},
+        )
+
+    def _scan(
+        self,
+        video: Path,
+        info: VideoProbe,
+        scenes: SceneResult | None,
+        detector: BlazeFaceDetector,
+        landmarker: MouthLandmarker,
+        report: ProgressHook,
+    ) -> tuple[list[OpenTrack], dict[int, _Chips], int]:
+        width, height = _analysis_size(info, self.settings.max_frame_side)
+        tracker = SceneTracker(self.settings)
+        chips: dict[int, _Chips] = {}
+        embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
+        last_report, frames = time.monotonic(), 0
+        for frame in iter_frames(
+            video,
+            width=width,
+            height=height,
+            pix_fmt="rgb24",
+            sample_fps=self.settings.sample_fps,
+            threads=self.settings.decode_threads,
+        ):
+            frames = frame.index + 1
+            if frame.array is None:
+                continue
+            rgb = _upright(frame.array, info.rotation)
+            detections = detector.detect(rgb)
+            mouths = [landmarker.mouth_open(rgb, d.box) for d in detections]
+            scene = scenes.scene_at(frame.index).index if scenes is not None else 0
+            ids = tracker.update(
+                time=frame.time,
+                frame=frame.index,
+                scene_index=scene,
+                detections=detections,
+                mouths=mouths,
+            )
+            if embedder is not None:
+                self._keep_chips(chips, ids, detections, rgb, frame.time, embedder)
+            if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
+                last_report = time.monotonic()
+                report(0.05 + 0.85 * min(1.0, frame.time / info.duration), "tracking faces")
+        return tracker.finish(), chips, frames
+
+    def _keep_chips(
+        self,
+        chips: dict[int, _Chips],
+        ids: list[int],
+        detections: list[Detection],
+        rgb: npt.NDArray[np.uint8],
+        now: float,
+        embedder: FaceEmbedder,
+    ) -> None:
+        """Keep the ``embeddings_per_track`` largest faces of each track, at least 1 s
+        apart (an aligned chip is made only for a face that enters that list)."""
+        limit = self.settings.embeddings_per_track
+        for track_id, detection in zip(ids, detections, strict=True):
+            entry = chips.setdefault(track_id, _Chips())
+            area = detection.box.area
+            if any(abs(now - t) < _CHIP_SPACING_SECONDS for _, t, _ in entry.kept):
+                continue
+            if len(entry.kept) >= limit and area <= min(a for a, _, _ in entry.kept):
+                continue
+            entry.kept.append((area, now, embedder.chip(rgb, detection.box)))
+            entry.kept.sort(key=lambda item: -item[0])
+            del entry.kept[limit:]
+
+    def _identify(
+        self, tracks: list[OpenTrack], chips: dict[int, _Chips], embedder: FaceEmbedder | None
+    ) -> list[FaceTrack]:
+        embeddings: list[tuple[float, ...] | None] = []
+        for track in tracks:
+            entry = chips.get(track.track_id)
+            if embedder is None or entry is None or not entry.kept:
+                embeddings.append(None)
+                continue
+            vectors = embedder.embed_chips([chip for _, _, chip in entry.kept])
+            embeddings.append(tuple(sum(v) / len(vectors) for v in zip(*vectors, strict=True)))
+        summaries = [
+            TrackSummary(t.points[0].time, t.points[-1].time, e)
+            for t, e in zip(tracks, embeddings, strict=True)
+        ]
+        face_ids = assign_face_ids(summaries, self.settings.reid_threshold)
+        return [
+            FaceTrack(
+                track_id=track.track_id,
+                face_id=face_id,
+                scene_index=track.scene_index,
+                points=tuple(track.points),
+                embedding=embedding,
+            )
+            for track, face_id, embedding in zip(tracks, face_ids, embeddings, strict=True)
+        ]
+
+
+def _analysis_size(info: VideoProbe, max_side: int) -> tuple[int, int]:
+    """Decoded (coded-orientation) size with the longer side at most ``max_side``, even."""
+    scale = min(1.0, max_side / max(info.width, info.height))
+    return max(2, round(info.width * scale / 2) * 2), max(2, round(info.height * scale / 2) * 2)
+
+
+def _upright(rgb: npt.NDArray[np.uint8], rotation: int) -> npt.NDArray[np.uint8]:
+    """The frame as displayed: rotated counter-clockwise by the display rotation."""
+    import numpy as np
+
+    if rotation % 360 == 0:
+        return rgb
+    return np.ascontiguousarray(np.rot90(rgb, k=(rotation // 90) % 4))

@@ -1,0 +1,150 @@
+"""The shot detector: a video in, its scenes out (see :mod:`.detector` for the rules)."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
+from vidlens.engines.scenes.detector import find_boundaries
+from vidlens.engines.scenes.settings import SceneSettings
+from vidlens.engines.scenes.types import Boundary, Scene, SceneResult, Transition
+from vidlens.engines.video.decode import VideoProbe, iter_small_yuv
+from vidlens.errors import MediaRejected
+
+_PROGRESS_EVERY = 0.5
+_LIMITED_BLACK, _LIMITED_SPAN = 16.0, 219.0
+
+
+class SceneDetector(Engine):
+    """Hard cuts and fades through black, from one decoding pass at full frame rate.
+
+    Arguments:
+        settings: thresholds and analysis size.
+    """
+
+    name = "vidlens-shots"
+    kind = "scene-detection"
+
+    def __init__(self, settings: SceneSettings | None = None) -> None:
+        self.settings = settings or SceneSettings()
+
+    def availability(self) -> Availability:
+        if importlib.util.find_spec("av") is None:
+            return Availability.missing("PyAV is not installed", hint="pip install av")
+        return Availability.ok()
+
+    def detect(self, video: Path, progress: ProgressHook | None = None) -> SceneResult:
+        """Find the shots of ``video``.
+
+        Arguments:
+            video: any file with a video stream libavformat reads.
+            progress: called with ``(fraction, phase)``.
+
+        Returns:
+            Scenes covering every decoded frame, and the boundaries between them.
+
+        Raises:
+            vidlens.errors.NotFound: the file does not exist.
+            vidlens.engines.face.errors.VideoUnreadable: not media, no video stream, or
+                nothing decodes.
+            vidlens.errors.MediaRejected: longer than ``max_duration_seconds``.
+        """
+        report = progress or no_progress
+        started = time.perf_counter()
+        report(0.0, "detecting scenes")
+        info, changes, luma, skips, times = self._features(video, report)
+        boundaries = find_boundaries(changes, luma, info.fps, self.settings, skips)
+        elapsed = time.perf_counter() - started
+        report(1.0, None)
+        return build_result(
+            info,
+            times,
+            boundaries,
+            processing={
+                "processing_seconds": elapsed,
+                "frames_per_second": len(times) / elapsed if elapsed > 0 else 0.0,
+            },
+        )
+
+    def _features(
+        self, video: Path, report: ProgressHook
+    ) -> tuple[VideoProbe, list[float], list[float], list[float], list[float]]:
+        import numpy as np
+
+        width = self.settings.analysis_width
+        probed: list[VideoProbe] = []
+
+        def check(info: VideoProbe) -> None:
+            if info.duration > self.settings.max_duration_seconds:
+                raise MediaRejected(
+                    f"the video lasts {info.duration:.0f} s; shot detection accepts at most "
+                    f"{self.settings.max_duration_seconds:.0f} s",
+                    duration=info.duration,
+                )
+            probed.append(info)
+
+        changes: list[float] = []
+        luma: list[float] = []
+        skips: list[float] = []
+        times: list[float] = []
+        previous: np.ndarray | None = None
+        before: np.ndarray | None = None
+        last_report = time.monotonic()
+        frames = iter_small_yuv(
+            video, width=width, threads=self.settings.decode_threads, on_probe=check
+        )
+        for frame in frames:
+            assert frame.array is not None  # iter_small_yuv converts every frame
+            planes = frame.array.astype(np.int16)
+            changes.append(0.0 if previous is None else float(np.abs(planes - previous).mean()))
+            skips.append(0.0 if before is None else float(np.abs(planes - before).mean()))
+            y = float(planes[0].mean())
+            luma.append(max(0.0, min(255.0, (y - _LIMITED_BLACK) * 255.0 / _LIMITED_SPAN)))
+            times.append(frame.time)
+            before, previous = previous, planes
+            if time.monotonic() - last_report >= _PROGRESS_EVERY:
+                last_report = time.monotonic()
+                total = probed[0].frame_count if probed else 1
+                report(min(0.99, frame.index / max(1, total)), "detecting scenes")
+        return probed[0], changes, luma, skips, times
+
+
+def build_result(
+    info: VideoProbe,
+    times: Sequence[float],
+    boundaries: Sequence[Boundary],
+    *,
+    processing: dict[str, float] | None = None,
+) -> SceneResult:
+    """Scenes from boundaries: one scene per stretch between boundaries, with times."""
+    count = len(times)
+    frame_seconds = 1.0 / info.fps if info.fps > 0 else 0.0
+    duration = (times[-1] + frame_seconds) if times else 0.0
+    starts = [0, *(b.frame for b in boundaries)]
+    kinds: list[Transition] = ["start", *(b.kind for b in boundaries)]
+    scenes = []
+    for index, (start, kind) in enumerate(zip(starts, kinds, strict=True)):
+        end = starts[index + 1] if index + 1 < len(starts) else count
+        scenes.append(
+            Scene(
+                index=index,
+                start_frame=start,
+                end_frame=end,
+                start=times[start] if count else 0.0,
+                end=times[end] if end < count else duration,
+                transition=kind,
+            )
+        )
+    return SceneResult(
+        fps=info.fps,
+        frame_count=count,
+        duration=duration,
+        width=info.width,
+        height=info.height,
+        scenes=tuple(scenes),
+        boundaries=tuple(boundaries),
+        processing=processing or {},
+    )
