@@ -131,7 +131,8 @@ def _rewrap(text: str, lines: int) -> str:
     if lines <= 1 or len(words) < lines:
         return " ".join(words)
     target = len(text) / lines
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for word in words:
         if current and len(current) + 1 + len(word) > target and len(out) < lines - 1:
             out.append(current)
@@ -149,7 +150,7 @@ def _cue_texts(raw: Sequence[str], translate: TranslateFn) -> list[str]:
 
 
 def _srt(data: bytes, translate: TranslateFn) -> tuple[bytes, int]:
-    import srt
+    import srt  # type: ignore[import-untyped]  # no stubs
 
     try:
         cues = list(srt.parse(_decode(data)))

@@ -3,9 +3,10 @@
 Uses the server's documented API: ``GET /languages`` (each source code with its
 ``targets``) and ``POST /translate`` with ``q`` as a list of strings, ``source``, ``target``,
 ``format`` (``text`` or ``html``) and the optional ``api_key``; the answer's
-``translatedText`` is the list of translations. The language list is cached for
-``languages_ttl_seconds``. The URL is the operator's own (not checked against the SSRF
-rules that guard client-supplied URLs).
+``translatedText`` is the list of translations. The language list is cached per server URL
+for ``languages_ttl_seconds`` (an unreachable server is retried after that
+too). The URL is the operator's own (not checked against the SSRF rules that guard
+client-supplied URLs).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class LibreTranslateSettings(BaseModel):
     """How long the server's language list is cached."""
 
 
+_CACHE: dict[str, tuple[float, frozenset[LanguagePair], dict[str, str]]] = {}
+"""Language lists by server URL: (when fetched, pairs, tag → the server's own code)."""
+_CACHE_LOCK = threading.Lock()
+
+
 class LibreTranslateTranslator(Translator):
     """Translation through a LibreTranslate-compatible server."""
 
@@ -50,8 +56,6 @@ class LibreTranslateTranslator(Translator):
 
     def __init__(self, settings: LibreTranslateSettings) -> None:
         self.settings = settings
-        self._lock = threading.Lock()
-        self._cached: tuple[float, frozenset[LanguagePair]] | None = None
         self._codes: dict[str, str] = {}
 
     def _base(self) -> str:
@@ -77,34 +81,39 @@ class LibreTranslateTranslator(Translator):
         except ValueError:
             raise TranslationFailed("LibreTranslate answered something that is not JSON") from None
 
-    def _load_pairs(self) -> frozenset[LanguagePair]:
+    def _load_pairs(self) -> tuple[frozenset[LanguagePair], dict[str, str]]:
         document = self._request("GET", "/languages")
         found: set[LanguagePair] = set()
+        codes: dict[str, str] = {}
         if isinstance(document, list):
             for entry in document:
                 if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
                     continue
                 source = canonical(entry["code"])
-                self._codes[source] = entry["code"]
+                codes[source] = entry["code"]
                 for target in entry.get("targets") or []:
                     if isinstance(target, str) and canonical(target) != source:
-                        self._codes[canonical(target)] = target
+                        codes[canonical(target)] = target
                         found.add(LanguagePair(source, canonical(target)))
-        return frozenset(found)
+        return frozenset(found), codes
 
     def pairs(self) -> frozenset[LanguagePair]:
-        if self.settings.url is None:
+        url = self.settings.url
+        if url is None:
             return frozenset()
-        with self._lock:
-            now = time.monotonic()
-            if self._cached and now - self._cached[0] < self.settings.languages_ttl_seconds:
-                return self._cached[1]
+        now = time.monotonic()
+        with _CACHE_LOCK:
+            cached = _CACHE.get(url)
+        if cached is None or now - cached[0] >= self.settings.languages_ttl_seconds:
             try:
-                pairs = self._load_pairs()
+                pairs, codes = self._load_pairs()
             except TranslationFailed:
-                pairs = frozenset()
-            self._cached = (now, pairs)
-            return pairs
+                pairs, codes = frozenset(), {}
+            cached = (now, pairs, codes)
+            with _CACHE_LOCK:
+                _CACHE[url] = cached
+        self._codes = cached[2]
+        return cached[1]
 
     def availability(self) -> Availability:
         if self.settings.url is None:
