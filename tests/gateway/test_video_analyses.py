@@ -163,7 +163,8 @@ def test_analysis_resource_and_metadata(
     }
     assert document["meta"]["client"] == {"order": 7}
     metadata = attributes["result"]["video_metadata"]
-    assert metadata["width"] == 1280 and metadata["height"] == 720
+    assert metadata["width"] == 1280
+    assert metadata["height"] == 720
     assert metadata["duration"] == pytest.approx(3 * SEGMENT, abs=0.2)
     assert metadata["frame_rate"] == pytest.approx(25.0)
     assert (metadata["format"], metadata["codec"]) == ("mp4", "h264")
@@ -178,7 +179,8 @@ def test_ocr_matches_the_ground_truth_with_time_ranges(
     truth = _words(media_file("ocr/tesseract_phototest.txt").read_text())
     found = [w for item in page for w in _words(item["text"])]
     matched = sum(min(found.count(w), truth.count(w)) for w in set(truth))
-    assert matched / len(truth) >= 0.95 and matched / len(found) >= 0.95
+    assert matched / len(truth) >= 0.95
+    assert matched / len(found) >= 0.95
     for item in page:  # each line merged across its 5 frames into one instance
         assert len(item["instances"]) == 1
         assert item["instances"][0]["start"] == pytest.approx(0.0, abs=1.01)
@@ -223,7 +225,8 @@ def test_speech_text_features_brands_and_moderation(
     assert "Virgin" in brands
     assert brands["Virgin"]["instances"][0]["start"] >= 2 * SEGMENT - 1.01
     assert result["content_moderation"] == {"is_safe": True, "signals": []}
-    assert "labels" not in result and "scenes" not in result
+    assert "labels" not in result
+    assert "scenes" not in result
 
 
 @pytest.mark.usefixtures("speech_available")

@@ -123,7 +123,7 @@ def _pair(
     target = str(source["target_language"])
     if wanted != "auto":
         return resolve_pair(translator, wanted, target), False
-    detected = detect_source(text, translator.pairs(), target)
+    detected = detect_source(text)
     if detected is None:
         raise SourceLanguageUnknown(
             "The source language could not be detected (the text is too short); "

@@ -1,10 +1,7 @@
 """Which translator serves a provider, and the language pair of a request: requested tags
-matched against the backend's pairs, ``auto`` detected with py3langid among the backend's
-source languages."""
+matched against the backend's pairs, ``auto`` detected with py3langid."""
 
 from __future__ import annotations
-
-import functools
 
 from vidlens.config import Settings
 from vidlens.engines.text.language import detect
@@ -39,22 +36,11 @@ def translator_for(settings: Settings, provider: str) -> Translator:
     )
 
 
-@functools.cache
-def _langid_codes() -> frozenset[str]:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
-
-    return frozenset(LanguageIdentifier.from_model_file(MODEL_FILE).nb_classes)
-
-
-def detect_source(text: str, pairs: frozenset[LanguagePair], target: str) -> str | None:
-    """The source language of ``text`` among the backend's sources that reach ``target``
-    (all its sources when none does), or None when the text is too short to tell."""
-    sources = {p.source for p in pairs if best_match(target, {p.target}) is not None}
-    sources = sources or {p.source for p in pairs}
-    candidates = tuple(sorted({s.split("-", 1)[0] for s in sources} & _langid_codes()))
-    if not candidates:
-        return None
-    found = detect(text, languages=candidates)
+def detect_source(text: str) -> str | None:
+    """The language of ``text`` among all of py3langid's 97 (not only the backend's sources:
+    an English text must come out English even where no English pair exists, so that the
+    error names the real direction), or None when the text is too short to tell."""
+    found = detect(text)
     return found.code if found is not None else None
 
 

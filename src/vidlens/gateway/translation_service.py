@@ -43,7 +43,7 @@ def _check_pair(
     target = attributes.input.target_language
     source = attributes.options.source_language
     if source == "auto" and attributes.input.type == "text":
-        detected = detect_source(attributes.input.content or "", translator.pairs(), target)
+        detected = detect_source(attributes.input.content or "")
         if detected is None:
             raise invalid(
                 "/data/attributes/options/source_language",
