@@ -104,6 +104,29 @@ class RapidOcrEngine(OcrEngine):
         ]
         return sorted(lines, key=lambda line: (line.quad[0][1], line.quad[0][0]))
 
+    def recognize(self, rgb: npt.NDArray[np.uint8]) -> TextLine | None:
+        """Recognition only, for an image that is already one cropped line or word (no
+        detection): its text and score, or None when nothing is read."""
+        import numpy as np
+
+        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+        with self._lock:
+            if self._ocr is None:
+                self._ocr = self._load()
+            output = self._ocr(bgr, use_det=False, use_cls=False)
+        texts: tuple[Any, ...] = tuple(getattr(output, "txts", None) or ())
+        scores: tuple[Any, ...] = tuple(getattr(output, "scores", None) or ())
+        if not texts or not scores or not str(texts[0]).strip():
+            return None
+        height, width = rgb.shape[:2]
+        quad = (
+            (0.0, 0.0),
+            (float(width), 0.0),
+            (float(width), float(height)),
+            (0.0, float(height)),
+        )
+        return TextLine(str(texts[0]).strip(), float(scores[0]), quad)
+
     def close(self) -> None:
         with self._lock:
             self._ocr = None
