@@ -10,7 +10,7 @@ from vidlens.engines.text.brands import Brand, match_quality
 from vidlens.engines.translation.apertium import pair_of_mode
 from vidlens.engines.translation.languages import best_match
 from vidlens.engines.translation.types import LanguagePair
-from vidlens.engines.vision.timeline import Instance, ScoreTimeline, instances
+from vidlens.engines.vision.timeline import ScoreTimeline, instances
 from vidlens.engines.vision.yolo import Letterbox, decode, nms
 
 
@@ -42,13 +42,16 @@ def test_nms_keeps_separate_boxes() -> None:
 
 def test_instances_split_at_gaps_and_clip_to_duration() -> None:
     found = instances([(0.0, 0.8), (1.0, 0.6), (2.0, 1.0), (5.0, 0.5)], interval=1.0, duration=5.5)
-    assert found == [Instance(0.0, 3.0, pytest.approx(0.8)), Instance(5.0, 5.5, 0.5)]
+    assert [(i.start, i.end) for i in found] == [(0.0, 3.0), (5.0, 5.5)]
+    assert [i.confidence for i in found] == pytest.approx([0.8, 0.5])
     timeline = ScoreTimeline()
     for t, score in [(0.0, 0.3), (1.0, 0.7), (2.0, 0.9)]:
         timeline.record(t, {"x": score})
     (track,) = timeline.tracks(threshold=0.5, interval=1.0, duration=None)
     assert track.confidence == 0.9
-    assert track.instances == (Instance(1.0, 3.0, pytest.approx(0.8)),)
+    (only,) = track.instances
+    assert (only.start, only.end) == (1.0, 3.0)
+    assert only.confidence == pytest.approx(0.8)
 
 
 def test_brand_matching() -> None:
