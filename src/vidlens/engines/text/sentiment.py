@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vidlens.engines.delivery.sentiment import label
 from vidlens.engines.text.spans import TimedText, words
 
 METHOD = "vaderSentiment 3.3.2 per transcript segment, word-weighted means"
@@ -42,6 +41,16 @@ def _analyzer() -> Any:
     )
 
     return SentimentIntensityAnalyzer()
+
+
+def label(score: float) -> str:
+    """VADER's usual cut-offs: >= 0.05 positive, <= -0.05 negative, else neutral (the same
+    as the delivery engine's; not imported from it, whose package loads numpy)."""
+    if score >= 0.05:
+        return "positive"
+    if score <= -0.05:
+        return "negative"
+    return "neutral"
 
 
 def compound(text: str) -> float:
