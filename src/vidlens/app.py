@@ -24,6 +24,8 @@ from vidlens.api.routes import (
     oauth,
     providers,
     transcriptions,
+    translations,
+    video_analyses,
 )
 from vidlens.config import Settings
 from vidlens.gateway.errors import jsonapi_error_renderer
@@ -109,6 +111,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
     for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
         app.include_router(module.router)
+    for module in (video_analyses, translations):
+        app.include_router(module.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app
@@ -138,7 +142,11 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
         ]
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
-                if path in _PUBLIC_PATHS or path.startswith("/media/download"):
+                if (
+                    path in _PUBLIC_PATHS
+                    or path.startswith("/media/download")
+                    or path.endswith("/document")  # signed translated-document downloads
+                ):
                     operation["security"] = []
                 elif path.startswith("/admin"):
                     operation["security"] = [{"adminToken": []}]

@@ -14,8 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vidlens.engines.moderation.settings import ModerationSettings
+from vidlens.engines.ocr.settings import OcrSettings
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.settings import WhisperSettings
+from vidlens.engines.translation.apertium import ApertiumSettings
+from vidlens.engines.translation.libretranslate import LibreTranslateSettings
+from vidlens.engines.vision.labels import LabelSettings
+from vidlens.engines.vision.settings import VideoAnalysisSettings
 
 Environment = Literal["development", "production"]
 
@@ -150,6 +156,24 @@ class EngineSettings(BaseModel):
 
     diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
     """Speaker diarization (Silero VAD, resemblyzer embeddings, clustering)."""
+
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    """On-screen text (RapidOCR, PP-OCRv6 models inside the wheel)."""
+
+    moderation: ModerationSettings = Field(default_factory=ModerationSettings)
+    """Content moderation (NudeNet 320n.onnx, an optional AGPL-3.0 extra)."""
+
+    labels: LabelSettings = Field(default_factory=LabelSettings)
+    """Object labels from a COCO-style YOLO ONNX model (none ships offline)."""
+
+    video_analysis: VideoAnalysisSettings = Field(default_factory=VideoAnalysisSettings)
+    """Frame sampling and limits of ``/v1/video-analyses``."""
+
+    apertium: ApertiumSettings = Field(default_factory=ApertiumSettings)
+    """Translation with Apertium (Debian packages)."""
+
+    libretranslate: LibreTranslateSettings = Field(default_factory=LibreTranslateSettings)
+    """A LibreTranslate-compatible translation server (optional provider)."""
 
 
 class Settings(BaseSettings):

@@ -79,6 +79,21 @@ DIARIZERS: EngineCache[DiarizationSettings, SpeakerDiarizer] = EngineCache(Speak
 def _download(ctx: JobContext, url: str) -> Media:
     """Fetch ``url`` (SSRF rules re-checked at every hop) and record it as the account's
     media. Bytes that are not audio/video fail as ``AUDIO_UNREADABLE``."""
+    try:
+        return download_input(ctx, url)
+    except UnsupportedMedia as exc:
+        raise AudioUnreadableInput(f"Could not extract audio: {exc.message}") from exc
+
+
+def download_input(ctx: JobContext, url: str) -> Media:
+    """Fetch ``url`` (SSRF rules re-checked at every hop) and record it as the account's
+    media (probed, limits applied), reporting the ``probing`` phase.
+
+    Raises:
+        UrlRefused, UrlFetchFailed: the download failed.
+        UnsupportedMedia: the bytes are not audio/video.
+        MediaRejected, PayloadTooLarge: a server limit is broken.
+    """
     settings = ctx.settings
     store = LocalMediaStore(settings.media_dir)
     received = asyncio.run(
@@ -93,17 +108,14 @@ def _download(ctx: JobContext, url: str) -> Media:
         )
     )
     ctx.progress(DOWNLOAD_SHARE / 2, "probing")
-    try:
-        return media_service.ingest_with_settings(
-            db=ctx.db,
-            store=store,
-            settings=settings.media,
-            account_id=ctx.account_id,
-            received=received,
-            source_url=url,
-        )
-    except UnsupportedMedia as exc:
-        raise AudioUnreadableInput(f"Could not extract audio: {exc.message}") from exc
+    return media_service.ingest_with_settings(
+        db=ctx.db,
+        store=store,
+        settings=settings.media,
+        account_id=ctx.account_id,
+        received=received,
+        source_url=url,
+    )
 
 
 def _result(transcript: Transcript, options: dict[str, Any]) -> dict[str, Any]:
@@ -158,9 +170,9 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
         transcript = _transcribe(ctx, media, source, options)
     except VidlensError:
         # Fails for good (not retried): the file is not needed any more.
-        _forget(ctx, media)
+        forget_media(ctx, media)
         raise
-    _forget(ctx, media)
+    forget_media(ctx, media)
     return _result(transcript, options)
 
 
@@ -190,7 +202,7 @@ def _transcribe(
     ).transcript
 
 
-def _forget(ctx: JobContext, media: Media) -> None:
+def forget_media(ctx: JobContext, media: Media) -> None:
     """Delete the source file once the job no longer needs it (the transcript is the
     product; uploads and downloads are not kept as media)."""
     with contextlib.suppress(NotFound):  # already deleted through /api/media

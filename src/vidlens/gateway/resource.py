@@ -1,8 +1,10 @@
-"""The ``transcription-job`` resource as the contract shapes it (``transcription_Attributes``),
-built from a job row, and the webhook formatter for ``transcription.*`` events."""
+"""Gateway job resources as the contract shapes them (``*_Attributes``), built from a job row,
+and the webhook formatter for ``<resource>.*`` events (transcription, translation,
+video-analysis)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,13 +17,6 @@ KIND = "gateway.transcription"
 """Job kind of a transcription (internal: only ``/v1/transcriptions`` submits it)."""
 
 _TERMINAL = {"completed", "failed", "cancelled"}
-_EVENT_NAMES: dict[JobEvent, str] = {
-    "progress": "transcription.progress",
-    "completed": "transcription.completed",
-    "failed": "transcription.failed",
-    # The contract has no cancelled state: a cancelled job is a failed one (code CANCELLED).
-    "cancelled": "transcription.failed",
-}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -45,8 +40,12 @@ def public_result(stored: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def transcription_resource(job: Job) -> dict[str, Any]:
-    """The JSON:API resource object (``data``) of a transcription job."""
+def job_resource(
+    job: Job, resource_type: str, *, result: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON:API resource object (``data``) of any gateway job: the contract's common
+    attributes (provider, status, progress, timestamps, input, options, webhook URL, error)
+    and ``result`` when the job completed (``result`` given, else the stored one)."""
     params = job.params or {}
     status = contract_status(job)
     attributes: dict[str, Any] = {
@@ -72,13 +71,33 @@ def transcription_resource(job: Job) -> dict[str, Any]:
             }
         attributes["error"] = error
     if job.status == "completed" and job.result is not None:
-        attributes["result"] = public_result(job.result)
+        attributes["result"] = result if result is not None else job.result
     return {
         "id": job.id,
-        "type": RESOURCE_TYPE,
+        "type": resource_type,
         "attributes": attributes,
         "meta": {"client": params.get("client", {})},
     }
+
+
+def transcription_resource(job: Job) -> dict[str, Any]:
+    """The JSON:API resource object (``data``) of a transcription job."""
+    result = public_result(job.result) if job.result is not None else None
+    return job_resource(job, RESOURCE_TYPE, result=result)
+
+
+@dataclass(frozen=True)
+class ResourceEvents:
+    """Webhooks in the gateway contract's body: ``{"event": "<prefix>.<x>", "data":
+    resource}`` (sent raw, not wrapped in the Standard Webhooks envelope; still signed with
+    the ``webhook-*`` headers). A cancelled job is announced as ``<prefix>.failed``."""
+
+    prefix: str
+    render: Callable[[Job], dict[str, Any]]
+
+    def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
+        name = f"{self.prefix}.{'failed' if event == 'cancelled' else event}"
+        return WebhookEvent(type=name, data={"event": name, "data": self.render(job)}, raw=True)
 
 
 @dataclass(frozen=True)
@@ -88,7 +107,4 @@ class TranscriptionEvents:
     ``webhook-*`` headers)."""
 
     def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
-        name = _EVENT_NAMES[event]
-        return WebhookEvent(
-            type=name, data={"event": name, "data": transcription_resource(job)}, raw=True
-        )
+        return ResourceEvents("transcription", transcription_resource)(job, event)

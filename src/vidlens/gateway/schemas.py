@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -177,6 +177,46 @@ def _pointer(loc: tuple[int | str, ...]) -> str:
     return "/" + "/".join(str(part) for part in loc)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_envelope(body: Any, model: type[M]) -> M:
+    """Validate a decoded JSON body against a request model.
+
+    Raises:
+        InvalidInput: every problem found, as JSON:API error objects with a
+            ``source.pointer`` (code ``VALIDATION_ERROR``).
+    """
+    if not isinstance(body, dict):
+        raise invalid("", "The request body must be a JSON object with a 'data' member.")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        errors = [
+            error_object(_pointer(tuple(err["loc"])), f"{err['msg']}.".replace("..", "."))
+            for err in exc.errors()
+        ]
+        raise InvalidInput(
+            "The request body does not match the contract: "
+            + "; ".join(f"{e['source']['pointer']}: {e['detail']}" for e in errors),
+            errors=errors,
+        ) from None
+
+
+def check_client_meta(client: dict[str, Any]) -> None:
+    """Refuse a ``meta.client`` over :data:`MAX_CLIENT_META_BYTES`.
+
+    Raises:
+        InvalidInput: it is too large.
+    """
+    size = len(json.dumps(client, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > MAX_CLIENT_META_BYTES:
+        raise invalid(
+            "/data/meta/client",
+            f"meta.client must be at most {MAX_CLIENT_META_BYTES // 1024} KiB of JSON.",
+        )
+
+
 def parse_create(body: Any, *, upload: bool) -> CreateRequest:
     """Validate a create body (already decoded JSON) against the contract.
 
@@ -190,20 +230,7 @@ def parse_create(body: Any, *, upload: bool) -> CreateRequest:
             ``UNSUPPORTED_FEATURE`` for an unknown provider and for a feature whose engine is
             not installed).
     """
-    if not isinstance(body, dict):
-        raise invalid("", "The request body must be a JSON object with a 'data' member.")
-    try:
-        request = CreateRequest.model_validate(body)
-    except ValidationError as exc:
-        errors = [
-            error_object(_pointer(tuple(err["loc"])), f"{err['msg']}.".replace("..", "."))
-            for err in exc.errors()
-        ]
-        raise InvalidInput(
-            "The request body does not match the contract: "
-            + "; ".join(f"{e['source']['pointer']}: {e['detail']}" for e in errors),
-            errors=errors,
-        ) from None
+    request = validate_envelope(body, CreateRequest)
     _check_semantics(request, upload=upload)
     return request
 
@@ -231,10 +258,4 @@ def _check_semantics(request: CreateRequest, *, upload: bool) -> None:
             "/data/attributes/options/num_speakers",
             "num_speakers applies to diarization: send diarization: true with it.",
         )
-    client = request.client_meta
-    size = len(json.dumps(client, separators=(",", ":"), ensure_ascii=False).encode())
-    if size > MAX_CLIENT_META_BYTES:
-        raise invalid(
-            "/data/meta/client",
-            f"meta.client must be at most {MAX_CLIENT_META_BYTES // 1024} KiB of JSON.",
-        )
+    check_client_meta(request.client_meta)

@@ -11,7 +11,13 @@ from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
 from vidlens.errors import EngineUnavailable, NotFound
 from vidlens.gateway.providers import supports
 from vidlens.gateway.resource import KIND
-from vidlens.gateway.schemas import PROVIDER_ID, CreateRequest, invalid
+from vidlens.gateway.schemas import (
+    PROVIDER_ID,
+    CreateRequest,
+    PriorityName,
+    WebhookIn,
+    invalid,
+)
 from vidlens.media.fetch import UrlPolicy, check_url
 from vidlens.storage.tables import Job
 
@@ -156,3 +162,59 @@ def result_body(job: Job, *, accept: str = "") -> ResultBody:
     if fmt == "srt" and "application/x-subrip" in accept:
         media_type = "application/x-subrip; charset=utf-8"
     return ResultBody(str(result.get("content", "")), media_type)
+
+
+def submit_kind(
+    context: AppContext,
+    *,
+    account_id: str,
+    kind: str,
+    params: dict[str, Any],
+    priority: PriorityName,
+    webhook: WebhookIn | None,
+) -> Job:
+    """Queue a gateway job of ``kind`` (blocking).
+
+    Raises:
+        InvalidInput: bad webhook headers.
+        UrlRefused: the webhook URL breaks the SSRF rules.
+    """
+    return context.queue.submit(
+        account_id=account_id,
+        kind=kind,
+        params=params,
+        priority=priority,
+        webhook_url=webhook.url if webhook else None,
+        webhook_headers=webhook.headers if webhook else None,
+    )
+
+
+def get_job_of_kind(context: AppContext, *, account_id: str, job_id: str, kind: str) -> Job:
+    """A job of this account and kind.
+
+    Raises:
+        NotFound: missing, another account's, or another kind (one answer for all three).
+    """
+    try:
+        job = context.queue.get(account_id=account_id, job_id=job_id)
+    except NotFound:
+        job = None
+    if job is None or job.kind != kind:
+        raise NotFound("Job not found.") from None
+    return job
+
+
+def stored_result(job: Job) -> dict[str, Any]:
+    """The completed job's stored result.
+
+    Raises:
+        NotFound: code ``RESULT_NOT_READY`` unless the job is completed.
+    """
+    if job.status != "completed" or job.result is None:
+        state = "failed" if job.status == "cancelled" else job.status
+        raise NotFound(
+            f"The result is not ready: the job is {state}.",
+            code="RESULT_NOT_READY",
+            job_status=state,
+        )
+    return job.result

@@ -47,7 +47,12 @@ from vidlens.storage.tables import Job
 
 Handler = Callable[[JobContext], dict[str, Any]]
 
-BUILTIN_MODULES: tuple[str, ...] = ("vidlens.jobs.builtin", "vidlens.gateway.jobs")
+BUILTIN_MODULES: tuple[str, ...] = (
+    "vidlens.jobs.builtin",
+    "vidlens.gateway.jobs",
+    "vidlens.gateway.analysis_job",
+    "vidlens.gateway.translation_job",
+)
 _MARK = "__vidlens_job_handler__"
 
 

@@ -14,6 +14,7 @@ from starlette.requests import ClientDisconnect
 
 from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
+from vidlens.api.routes._jsonapi import MAX_JSON_BYTES, inline_refs, json_body
 from vidlens.errors import BadRequest, InvalidInput, PayloadTooLarge, VidlensError
 from vidlens.gateway import service
 from vidlens.gateway.resource import transcription_resource
@@ -25,8 +26,6 @@ from vidlens.storage.tables import Job
 
 router = APIRouter(prefix="/v1/transcriptions", tags=["transcriptions"])
 
-MAX_JSON_BYTES = 256 * 1024
-"""Largest JSON create body accepted."""
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 _FLAT_FIELDS = {
     "type": ("input", "type"),
@@ -40,22 +39,7 @@ _FLAT_FIELDS = {
 }
 
 
-def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """A pydantic JSON schema with its ``$defs`` inlined (for ``openapi_extra``)."""
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return walk(defs[ref.removeprefix("#/$defs/")])
-            return {key: walk(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
-
-    inlined: dict[str, Any] = walk(schema)
-    return inlined
+_inline_refs = inline_refs
 
 
 _EXAMPLE = {
@@ -144,20 +128,7 @@ def _document(job: Job) -> dict[str, Any]:
 
 
 async def _json_body(request: Request) -> Any:
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_JSON_BYTES:
-            raise PayloadTooLarge(f"The JSON body must be at most {MAX_JSON_BYTES // 1024} KiB.")
-    try:
-        return json.loads(bytes(body))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        detail = f"The body is not valid JSON: {exc}."
-        raise BadRequest(
-            detail,
-            code="INVALID_JSON",
-            errors=[error_object("", detail, code="INVALID_JSON", status=400)],
-        ) from None
+    return await json_body(request, limit=MAX_JSON_BYTES)
 
 
 def _form_envelope(fields: dict[str, str]) -> Any:

@@ -1,0 +1,1 @@
+"""Content moderation: nudity with NudeNet's ``320n.onnx`` (:mod:`.nudity`)."""
