@@ -48,6 +48,7 @@ from vidlens.storage.tables import Job
 Handler = Callable[[JobContext], dict[str, Any]]
 
 BUILTIN_MODULES: tuple[str, ...] = ("vidlens.jobs.builtin", "vidlens.gateway.jobs")
+BUILTIN_MODULES += ("vidlens.coaching.jobs",)
 _MARK = "__vidlens_job_handler__"
 
 
