@@ -16,7 +16,7 @@ COLOURS = {
     "authenticity": "#9467bd",
 }
 POLARITY = {"positive": "#2ca02c", "negative": "#d62728", "neutral": "#7f7f7f"}
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 760, 260, 44, 16, 16, 34
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 760, 270, 44, 16, 30, 28
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -50,7 +50,7 @@ def _axes(duration: float) -> list[str]:
     for k in range(ticks + 1):
         t = duration * k / ticks
         parts.append(
-            f'<text x="{_x(t, duration):.1f}" y="{HEIGHT - 14}" text-anchor="middle">'
+            f'<text x="{_x(t, duration):.1f}" y="{HEIGHT - 10}" text-anchor="middle">'
             f"{_clock(t)}</text>"
         )
     return parts
@@ -81,8 +81,8 @@ def chart_svg(windows: Sequence[dict[str, Any]], duration: float) -> str:
     for i, name in enumerate(CATEGORIES):
         x = LEFT + 10 + i * 130
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT - 10}" width="10" height="4" '
-            f'fill="{COLOURS[name]}"/><text x="{x + 14}" y="{HEIGHT - 5}">{name}</text>'
+            f'<rect x="{x}" y="8" width="10" height="4" fill="{COLOURS[name]}"/>'
+            f'<text x="{x + 14}" y="14">{name}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
