@@ -25,6 +25,7 @@ Writes bench/results/coaching.json and prints markdown tables.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -193,7 +194,7 @@ def _readers(video: Path, mirrored: bool) -> dict[str, list[Any]]:
 
 
 def _stability(labels: list[str], times: list[float]) -> float:
-    changes = sum(1 for a, b in zip(labels, labels[1:], strict=False) if a != b)
+    changes = sum(1 for a, b in itertools.pairwise(labels) if a != b)
     return changes / max(1e-9, times[-1] - times[0])
 
 
@@ -359,7 +360,8 @@ def report(output: dict[str, Any]) -> None:
             corr = "-" if r["corr_nonneutral_mouth_open"] is None else (
                 f"{r['corr_nonneutral_mouth_open']:.2f}")  # fmt: skip
             print(f"| {clip['clip']} | {reader} | {r['neutral_share']:.2f} | "
-                  f"{r['label_changes_per_second']:.2f} | {r['mirror_agreement']:.2f} | {corr} |")  # fmt: skip
+                  f"{r['label_changes_per_second']:.2f} | {r['mirror_agreement']:.2f} | "
+                  f"{corr} |")  # fmt: skip
     for still in output["emotion"]["stills"]:
         print(f"still {still}")
 

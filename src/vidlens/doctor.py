@@ -118,9 +118,7 @@ def check_coaching(settings: Settings) -> CheckResult:
     uses_model = coaching.emotion_inference and coaching.emotion_method != "blendshapes"
     if uses_model and not model.available:
         return CheckResult(name, "missing", f"{model.reason}; {model.hint or ''}".rstrip("; "))
-    emotion = (
-        f"emotion {coaching.emotion_method}" if coaching.emotion_inference else "emotion off"
-    )
+    emotion = f"emotion {coaching.emotion_method}" if coaching.emotion_inference else "emotion off"
     fer = "FER model installed" if model.available else "FER model not installed (optional)"
     return CheckResult(name, "ok", f"face landmarker, speech-to-text; {emotion}; {fer}")
 
