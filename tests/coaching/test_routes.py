@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import ADMIN_HEADERS, ClientFactory, make_key, media_file
 from tests.engines.face.factories import client_sample
 from tests.webhooks.webhook_testing import poll_until
-from vidlens.coaching.evaluation import ffmpeg, one_frame_video
+from vidlens.coaching.evaluation import ffmpeg
 from vidlens.coaching.settings import CoachingSettings
 from vidlens.config import JobSettings, Settings
 
@@ -198,24 +198,6 @@ def test_analyze_video_is_stateless(
     assert "engine_analysis" not in body  # analyze-video returns video_analysis only
     _nothing_kept(client, headers, settings)
     assert _balance(client, headers) == 1000 - 6
-
-
-def test_analyze_video_in_a_worker_process(
-    client_factory: ClientFactory, coach_settings: SettingsMaker, engines_available: None,
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    settings = coach_settings(processes=True)
-    client = client_factory(settings)
-    headers = _account(client)
-    video = one_frame_video(media_file(FACE1), tmp_path / "one.mp4")
-    response = client.post(
-        "/api/v1/analyze-video", files={"video": ("one.mp4", video.read_bytes())}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["transcript_source"] == "none"  # no audio track
-    assert body["measurements"]["eye_contact"]["value"] is not None  # the one frame's face
-    _nothing_kept(client, headers, settings)
 
 
 def test_full_analysis_within_the_window_with_client_samples(
