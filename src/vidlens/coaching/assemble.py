@@ -16,15 +16,15 @@ from vidlens.coaching.feedback import (
     strengths_and_areas,
     topics,
 )
-from vidlens.coaching.governance import collect_flags, recommended_actions
-from vidlens.coaching.measurements import talk_measurements
-from vidlens.coaching.moments import find_moments, key_moments
+from vidlens.coaching.governance import Flag, collect_flags, recommended_actions
+from vidlens.coaching.measurements import Measurements, talk_measurements
+from vidlens.coaching.moments import Moment, find_moments, key_moments
 from vidlens.coaching.phrasing import TalkFacts
 from vidlens.coaching.profiles import ResolvedContext
-from vidlens.coaching.scoring import score_all
+from vidlens.coaching.scoring import Scores, score_all
 from vidlens.coaching.settings import CoachingSettings
 from vidlens.coaching.speech_pass import SpeechPass
-from vidlens.coaching.timeseries import time_series
+from vidlens.coaching.timeseries import WindowScores, time_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,25 @@ def _notes(speech: SpeechPass, face: FacePass, context: ResolvedContext) -> list
     return notes
 
 
+@dataclass(frozen=True, slots=True)
+class _Talk:
+    """Everything computed about one talk, before it is laid out in the contract's shape."""
+
+    speech: SpeechPass
+    face: FacePass
+    context: ResolvedContext
+    settings: CoachingSettings
+    duration: float
+    measurements: Measurements
+    scores: Scores
+    windows: list[WindowScores]
+    moments: list[Moment]
+    emotion: dict[str, Any]
+    flags: list[Flag]
+    triage: dict[str, Any]
+    facts: TalkFacts
+
+
 def build_result(
     speech: SpeechPass,
     face: FacePass,
@@ -81,80 +100,87 @@ def build_result(
     scores = score_all(measurements, profile, duration)
     windows = time_series(speech, face, profile, settings.window_seconds)
     moments = find_moments(speech, face, windows, profile)
-    grid = [(w.start, w.end) for w in windows]
     emotion, reading = emotion_section(
-        face, enabled=settings.emotion_inference, method=settings.emotion_method, grid=grid
+        face,
+        enabled=settings.emotion_inference,
+        method=settings.emotion_method,
+        grid=[(w.start, w.end) for w in windows],
     )
     flags = collect_flags(
         speech, face, profile, duration=duration, distress=distress_share(reading)
     )
-    triaged = triage(scores, flags)
-    facts = TalkFacts(profile, speech.delivery, tuple(moments))
-    strengths, areas, weak = strengths_and_areas(scores, facts)
-    notes = _notes(speech, face, context)
-    report = speech.delivery
-    language = report.language if report is not None else "en"
-    video_analysis: dict[str, Any] = {
-        "overall_score": scores.overall,
-        "category_scores": scores.category_values(),
+    talk = _Talk(
+        speech, face, context, settings, duration, measurements, scores, windows, moments,
+        emotion, flags, triage(scores, flags), TalkFacts(profile, speech.delivery, tuple(moments)),
+    )  # fmt: skip
+    return CoachingResult(
+        _video_analysis(talk), _engine_analysis(talk), engine_kpis(speech), speech.text
+    )
+
+
+def _video_analysis(t: _Talk) -> dict[str, Any]:
+    report = t.speech.delivery
+    strengths, areas, weak = strengths_and_areas(t.scores, t.facts)
+    notes = _notes(t.speech, t.face, t.context)
+    pace = report.pace.words_per_minute if report and report.pace else None
+    return {
+        "overall_score": t.scores.overall,
+        "category_scores": t.scores.category_values(),
         "strengths": strengths,
         "areas_for_improvement": areas,
         "filler_word_count": report.fillers.count if report and report.fillers else None,
-        "speaking_pace_wpm": (
-            round(report.pace.words_per_minute)
-            if report and report.pace and report.pace.words_per_minute is not None
-            else None
-        ),
-        "detailed_feedback": detailed_feedback(scores, facts, moments, notes),
+        "speaking_pace_wpm": round(pace) if pace is not None else None,
+        "detailed_feedback": detailed_feedback(t.scores, t.facts, t.moments, notes),
         "session_summary": session_summary(
-            duration=duration,
-            profile=profile,
-            facts=facts,
-            transcript=speech.text,
-            topics=topics(speech.text, language),
-            overall=scores.overall,
-            triage=triaged["classification"],
+            duration=t.duration,
+            profile=t.context.profile,
+            facts=t.facts,
+            transcript=t.speech.text,
+            topics=topics(t.speech.text, report.language if report is not None else "en"),
+            overall=t.scores.overall,
+            triage=t.triage["classification"],
         ),
         "recommendation": recommendation(
             weak,
-            facts,
-            speech.text,
-            scored=scores.overall is not None,
-            first_action=flags[0].action if flags else None,
+            t.facts,
+            t.speech.text,
+            scored=t.scores.overall is not None,
+            first_action=t.flags[0].action if t.flags else None,
         ),
-        "time_series_scores": [w.to_dict() for w in windows],
-        "labeled_moments": [m.to_dict() for m in moments],
-        "key_moments": [m.to_dict() for m in key_moments(moments)],
-        "evidence": scores.evidence(),
-        "measurements": {name: m.to_dict() for name, m in measurements.items()},
-        "context": context.to_dict(),
+        "time_series_scores": [w.to_dict() for w in t.windows],
+        "labeled_moments": [m.to_dict() for m in t.moments],
+        "key_moments": [m.to_dict() for m in key_moments(t.moments)],
+        "evidence": t.scores.evidence(),
+        "measurements": {name: m.to_dict() for name, m in t.measurements.items()},
+        "context": t.context.to_dict(),
         "notes": notes,
-        "duration_seconds": round(duration, 3),
-        "transcript_source": speech.source,
+        "duration_seconds": round(t.duration, 3),
+        "transcript_source": t.speech.source,
     }
-    metrics = face.metrics
-    engine_analysis = {
-        "triage": triaged,
-        "emotion": emotion,
+
+
+def _engine_analysis(t: _Talk) -> dict[str, Any]:
+    return {
+        "triage": t.triage,
+        "emotion": t.emotion,
         "governance": {
-            "action_flags": [f.name for f in flags],
-            "flags": [f.to_dict() for f in flags],
-            "recommended_actions": recommended_actions(flags),
-            "emotion_inference": "enabled" if settings.emotion_inference else "disabled",
+            "action_flags": [f.name for f in t.flags],
+            "flags": [f.to_dict() for f in t.flags],
+            "recommended_actions": recommended_actions(t.flags),
+            "emotion_inference": "enabled" if t.settings.emotion_inference else "disabled",
         },
         "interpretation": interpretation(
-            scores=scores,
-            triage_result=triaged,
-            emotion=emotion,
-            flags=flags,
-            speech=speech,
-            face_samples=len(face.samples),
-            face_rate=face.sample_fps,
-            duration=duration,
+            scores=t.scores,
+            triage_result=t.triage,
+            emotion=t.emotion,
+            flags=t.flags,
+            speech=t.speech,
+            face_samples=len(t.face.samples),
+            face_rate=t.face.sample_fps,
+            duration=t.duration,
         ),
-        "face": _face_summary(face) if metrics is not None else None,
+        "face": _face_summary(t.face) if t.face.metrics is not None else None,
     }
-    return CoachingResult(video_analysis, engine_analysis, engine_kpis(speech), speech.text)
 
 
 def _face_summary(face: FacePass) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidlens.engines.base import ProgressHook, no_progress
 from vidlens.engines.face.errors import VideoUnreadable
-from vidlens.engines.face.frames import iter_frames, probe_video, sample_rate
+from vidlens.engines.face.frames import VideoInfo, iter_frames, probe_video, sample_rate
 from vidlens.engines.face.landmarker import FaceLandmarker
 from vidlens.engines.face.metrics import face_metrics
 from vidlens.engines.face.settings import FaceSettings
@@ -110,6 +110,30 @@ def run_face_pass(
             f"{settings.max_duration_seconds:.0f} s"
         )
     classifier = model() if model is not None else None
+    samples, readings, timing = _sample(video, info, settings, classifier, report)
+    report(0.96, "measuring faces")
+    metrics = face_metrics(samples, settings.metrics, source="video")
+    timing["processing_seconds"] = time.perf_counter() - started
+    return FacePass(
+        source="video",
+        samples=tuple(samples),
+        metrics=metrics,
+        model_readings=tuple(readings) if classifier is not None else None,
+        unavailable_reason=None,
+        sample_fps=sample_rate(info, settings.sample_fps),
+        duration=info.duration or (samples[-1].timestamp if samples else 0.0),
+        processing=timing,
+    )
+
+
+def _sample(
+    video: Path,
+    info: VideoInfo,
+    settings: FaceSettings,
+    classifier: EmotionModel | None,
+    report: ProgressHook,
+) -> tuple[list[FaceSample], list[ModelReading], dict[str, float]]:
+    """Decode, detect (and classify) every sampled frame, one at a time."""
     samples: list[FaceSample] = []
     readings: list[ModelReading] = []
     timing = {"detect_seconds": 0.0, "model_seconds": 0.0}
@@ -131,10 +155,9 @@ def run_face_pass(
                 sample = landmarker.detect(frame.rgb, frame.timestamp)
                 timing["detect_seconds"] += time.perf_counter() - tick
                 samples.append(sample)
-                face = sample.primary
-                if classifier is not None and face is not None:
+                if classifier is not None and sample.primary is not None:
                     tick = time.perf_counter()
-                    probabilities = classifier.classify(frame.rgb, face.bbox)
+                    probabilities = classifier.classify(frame.rgb, sample.primary.bbox)
                     timing["model_seconds"] += time.perf_counter() - tick
                     readings.append(ModelReading(sample.timestamp, _rounded(probabilities)))
                 if time.monotonic() - last >= _PROGRESS_EVERY and info.duration > 0:
@@ -142,19 +165,7 @@ def run_face_pass(
                     report(0.02 + 0.93 * min(1.0, frame.timestamp / info.duration), None)
         finally:
             frames.close()
-    report(0.96, "measuring faces")
-    metrics = face_metrics(samples, settings.metrics, source="video")
-    timing["processing_seconds"] = time.perf_counter() - started
-    return FacePass(
-        source="video",
-        samples=tuple(samples),
-        metrics=metrics,
-        model_readings=tuple(readings) if classifier is not None else None,
-        unavailable_reason=None,
-        sample_fps=sample_rate(info, settings.sample_fps),
-        duration=info.duration or (samples[-1].timestamp if samples else 0.0),
-        processing=timing,
-    )
+    return samples, readings, timing
 
 
 def _rounded(values: Any) -> tuple[float, ...]:

@@ -11,7 +11,7 @@ is offered as the one thing to polish.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vidlens.coaching.moments import Moment
@@ -75,6 +75,49 @@ def strengths_and_areas(
     return strengths, areas, weak
 
 
+def _filler_drill(v: float, f: TalkFacts) -> str:
+    cluster = f.longest("filler_cluster")
+    where = f" (start with {clock(cluster.start)}-{clock(cluster.end)})" if cluster else ""
+    word = f.top_filler() or "filler word"
+    return (
+        f"Record one more take and replace each “{word}” with a silent breath{where}; aim for "
+        f"under 3 filler words per minute (now {v:.1f})."
+    )
+
+
+def _pace_drill(v: float, f: TalkFacts) -> str:
+    target = sum(f.profile.pace_range) / 2
+    return (
+        f"Rehearse at about {target:.0f} words per minute (now {v:.0f}): mark a pause after "
+        "each sentence of your notes and keep it."
+    )
+
+
+DRILLS: dict[str, Callable[[float, TalkFacts], str]] = {
+    "filler_rate": _filler_drill,
+    "pace": _pace_drill,
+    "eye_contact": lambda v, f: (
+        "Put the camera at eye level with your notes right beside it, "
+        "and look into the lens at the end of each sentence; aim for over 80 % eye contact "
+        f"(now {v:.0%})."
+    ),
+    "hedge_rate": lambda v, f: (
+        "Rewrite the sentences with hedges (“I think”, “maybe”, “sort "
+        "of”) as direct statements and say them aloud before the next take "
+        f"(now {v:.1f} a minute)."
+    ),
+    "pitch_variation": lambda v, f: (
+        "Mark the one word to stress in each sentence and lift your "
+        f"pitch on it; your pitch now varies by {v:.1f} semitones (aim for 2.5-7)."
+    ),
+    "smile": lambda v, f: (
+        f"Open and close with a genuine smile towards {f.profile.audience}; "
+        f"you smiled {v:.0%} of the time."
+    ),
+}
+"""The drill recommended when a component is the top area (others: its area sentence)."""
+
+
 def recommendation(
     weak: Sequence[Ranked],
     facts: TalkFacts,
@@ -94,43 +137,10 @@ def recommendation(
             "check that the scores hold on a second take."
         )
     top = weak[0]
-    name, value = top.name, top.value
-    low, high = facts.profile.pace_range
-    if name == "filler_rate":
-        cluster = facts.longest("filler_cluster")
-        where = f" (start with {clock(cluster.start)}-{clock(cluster.end)})" if cluster else ""
-        word = facts.top_filler() or "filler word"
-        return (
-            f"Record one more take and replace each “{word}” with a silent breath{where}; aim "
-            f"for under 3 filler words per minute (now {value:.1f})."
-        )
-    if name == "pace":
-        target = (low + high) / 2
-        return (
-            f"Rehearse at about {target:.0f} words per minute (now {value:.0f}): mark a pause "
-            "after each sentence of your notes and keep it."
-        )
-    if name == "eye_contact":
-        return (
-            "Put the camera at eye level with your notes right beside it, and look into the "
-            f"lens at the end of each sentence; aim for over 80 % eye contact (now {value:.0%})."
-        )
-    if name == "hedge_rate":
-        return (
-            "Rewrite the sentences with hedges (“I think”, “maybe”, “sort of”) as direct "
-            f"statements and say them aloud before the next take (now {value:.1f} a minute)."
-        )
-    if name == "pitch_variation":
-        return (
-            "Mark the one word to stress in each sentence and lift your pitch on it; "
-            f"your pitch now varies by {value:.1f} semitones (aim for 2.5-7)."
-        )
-    if name == "smile":
-        return (
-            f"Open and close with a genuine smile towards {facts.profile.audience}; "
-            f"you smiled {value:.0%} of the time."
-        )
-    return f"Work on {LABELS[name]}: {area(name, value, facts)}"
+    drill = DRILLS.get(top.name)
+    if drill is not None:
+        return drill(top.value, facts)
+    return f"Work on {LABELS[top.name]}: {area(top.name, top.value, facts)}"
 
 
 def session_summary(

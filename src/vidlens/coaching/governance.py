@@ -71,85 +71,91 @@ def _face_flags(face: FacePass) -> list[Flag]:
     return out
 
 
-def _speech_flags(speech: SpeechPass, profile: ContextProfile) -> list[Flag]:
+def _speech_presence(speech: SpeechPass) -> list[Flag]:
     report = speech.delivery
-    out = []
+    flags = []
     if report is None or not report.words:
         reason = speech.unavailable_reason or "no words were recognised in the audio"
-        out.append(
+        flags.append(
             Flag(
-                "no_speech_detected",
-                reason,
+                "no_speech_detected", reason,
                 "Check the microphone and speak towards it: speech measurements (pace, "
                 "fillers, pauses, pitch) were not possible.",
                 {"words": 0},
             )
-        )
+        )  # fmt: skip
     loudness = report.loudness if report is not None else None
     if loudness is not None and loudness.low_quality:
-        out.append(
+        flags.append(
             Flag(
-                "low_audio_quality",
-                f"the audio shows {', '.join(loudness.flags)}",
+                "low_audio_quality", f"the audio shows {', '.join(loudness.flags)}",
                 "Improve the recording (closer microphone, quieter room, lower input gain if it "
                 "clips) so that pitch and pauses can be measured reliably.",
-                {
-                    "flags": list(loudness.flags),
-                    "snr_db": loudness.snr_db,
-                    "mean_dbfs": loudness.mean_dbfs,
-                },
+                {"flags": list(loudness.flags), "snr_db": loudness.snr_db,
+                 "mean_dbfs": loudness.mean_dbfs},
             )
-        )
+        )  # fmt: skip
+    return flags
+
+
+def _pace_flags(speech: SpeechPass, profile: ContextProfile) -> list[Flag]:
+    report = speech.delivery
     pace = report.pace.words_per_minute if report is not None and report.pace else None
+    if pace is None or speech.source == "supplied_untimed":
+        return []
     low, high = profile.pace_range
-    if pace is not None and speech.source != "supplied_untimed":
-        if pace > high + PACE_MARGIN_WPM:
-            out.append(
-                Flag(
-                    "very_fast_pace",
-                    f"{pace:.0f} words per minute",
-                    f"Slow down before working on anything else: above {high + PACE_MARGIN_WPM:.0f}"
-                    " words per minute listeners start to miss words.",
-                    {"words_per_minute": pace, "limit": high + PACE_MARGIN_WPM},
-                )
+    if pace > high + PACE_MARGIN_WPM:
+        return [
+            Flag(
+                "very_fast_pace", f"{pace:.0f} words per minute",
+                f"Slow down before working on anything else: above {high + PACE_MARGIN_WPM:.0f}"
+                " words per minute listeners start to miss words.",
+                {"words_per_minute": pace, "limit": high + PACE_MARGIN_WPM},
             )
-        elif pace < low - PACE_MARGIN_WPM:
-            out.append(
-                Flag(
-                    "very_slow_pace",
-                    f"{pace:.0f} words per minute",
-                    "Prepare the key points so the answer flows; long gaps between words lose "
-                    "the listener.",
-                    {"words_per_minute": pace, "limit": low - PACE_MARGIN_WPM},
-                )
+        ]  # fmt: skip
+    if pace < low - PACE_MARGIN_WPM:
+        return [
+            Flag(
+                "very_slow_pace", f"{pace:.0f} words per minute",
+                "Prepare the key points so the answer flows; long gaps between words lose the "
+                "listener.",
+                {"words_per_minute": pace, "limit": low - PACE_MARGIN_WPM},
             )
+        ]  # fmt: skip
+    return []
+
+
+def _wording_flags(speech: SpeechPass) -> list[Flag]:
+    report = speech.delivery
+    flags = []
     rate = report.fillers.per_minute if report is not None and report.fillers else None
     if rate is not None and rate > FILLER_LIMIT_PER_MINUTE:
-        out.append(
+        flags.append(
             Flag(
-                "excessive_fillers",
-                f"{rate:.1f} filler words per minute",
+                "excessive_fillers", f"{rate:.1f} filler words per minute",
                 "Practise pausing silently instead of filling: record short answers until the "
                 "filler rate is under 3 a minute.",
                 {"per_minute": rate, "limit": FILLER_LIMIT_PER_MINUTE},
             )
-        )
+        )  # fmt: skip
     if speech.mismatch is not None:
         heard = speech.mismatch.matched_fraction
-        out.append(
+        flags.append(
             Flag(
                 "transcript_mismatch",
                 f"only {heard:.0%} of the supplied transcript's words were heard in the audio",
                 "The supplied transcript describes another recording and was not used; our own "
                 "transcript was measured. Send this recording's transcript, or none.",
-                {
-                    "matched_fraction": round(heard, 3),
-                    "supplied_words": speech.mismatch.supplied_word_count,
-                    "recognised_words": speech.mismatch.recognised_word_count,
-                },
+                {"matched_fraction": round(heard, 3),
+                 "supplied_words": speech.mismatch.supplied_word_count,
+                 "recognised_words": speech.mismatch.recognised_word_count},
             )
-        )
-    return out
+        )  # fmt: skip
+    return flags
+
+
+def _speech_flags(speech: SpeechPass, profile: ContextProfile) -> list[Flag]:
+    return _speech_presence(speech) + _pace_flags(speech, profile) + _wording_flags(speech)
 
 
 def collect_flags(

@@ -1,13 +1,13 @@
 """One sentence per measured component, as a strength or as an area to improve.
 
-Each template quotes the measured value and, where one exists, the moment of the talk it
-comes from. :func:`strength` and :func:`area` return ``None`` when a component has nothing to
-say (not measured).
+Each template (:data:`STRENGTHS`, :data:`AREAS`) quotes the measured value and, where one
+exists, the moment of the talk it comes from.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vidlens.coaching.moments import Moment
@@ -68,144 +68,182 @@ def _at(moment: Moment | None, text: str) -> str:
     return f"; {text.format(m=moment, t=clock(moment.start))}" if moment is not None else ""
 
 
+def _pace_strength(v: float, f: TalkFacts) -> str:
+    low, high = f.profile.pace_range
+    return (
+        f"Comfortable pace: {v:.0f} words per minute, inside the {low:.0f}-{high:.0f} target "
+        f"for a {f.profile.name}."
+    )
+
+
+def _filler_strength(v: float, f: TalkFacts) -> str:
+    count = f.filler_count()
+    if count == 0:
+        return f"No filler words in {f.span_words()} of speech."
+    return f"Few filler words: {count} in {f.span_words()} ({v:.1f} per minute)."
+
+
+def _fluency_strength(v: float, f: TalkFacts) -> str:
+    d = f.report.disfluencies if f.report else None
+    repetitions, corrections = (d.repetition_count, d.self_correction_count) if d else (0, 0)
+    return (
+        f"Fluent delivery: {plural(repetitions, 'repetition')} and "
+        f"{plural(corrections, 'self-correction')} in {f.span_words()}."
+    )
+
+
+def _hedge_strength(v: float, f: TalkFacts) -> str:
+    count = f.report.hedges.count if f.report and f.report.hedges else 0
+    return f"Direct wording: {plural(count, 'hedging phrase')} ({v:.1f} per minute)."
+
+
+Template = Callable[[float, TalkFacts], str]
+
+STRENGTHS: dict[str, Template] = {
+    "pace": _pace_strength,
+    "filler_rate": _filler_strength,
+    "disfluency_rate": _fluency_strength,
+    "pause_ratio": lambda v, f: (
+        f"Well-placed pauses: {v:.0%} of the speech span, a natural rhythm."
+    ),
+    "long_pauses": lambda v, f: "No awkward silences: no pause reached 2 s.",
+    "long_monologue": lambda v, f: (
+        f"Breathing room: the longest stretch without a 1 s pause lasted {v:.0f} s."
+    ),
+    "hedge_rate": _hedge_strength,
+    "intelligibility": lambda v, f: (
+        f"Clear articulation: the speech recogniser was {v:.0%} sure of your words."
+    ),
+    "lexical_variety": lambda v, f: f"Varied vocabulary: a moving type-token ratio of {v:.2f}.",
+    "pitch_variation": lambda v, f: f"Lively intonation: your pitch varied by {v:.1f} semitones.",
+    "loudness_variation": lambda v, f: (
+        f"Dynamic voice: your level varied by {v:.1f} dB across the talk."
+    ),
+    "sentiment": lambda v, f: (
+        f"Positive framing: overall sentiment {v:+.2f} (VADER, -1 to +1)"
+        + _at(f.first("positive_statement"), "e.g. at {t}: {m.description}")
+        + "."
+    ),
+    "eye_contact": lambda v, f: (
+        f"Steady eye contact: you looked at the camera {v:.0%} of the time your face was visible."
+    ),
+    "head_stability": lambda v, f: (
+        f"Composed posture: your head moved {v:.0f}° per second on average."
+    ),
+    "smile": lambda v, f: (
+        f"Warm expression: smiling {v:.0%} of the time"
+        + _at(f.first("smile"), "first at {t}")
+        + "."
+    ),
+    "facial_expressiveness": lambda v, f: (
+        f"Expressive face: brows, eyes and smile moved naturally (variation {v:.3f})."
+    ),
+}
+"""One template per component: the sentence when it is a strength."""
+
+
+def _pace_area(v: float, f: TalkFacts) -> str:
+    low, high = f.profile.pace_range
+    target = f"the {low:.0f}-{high:.0f} target for a {f.profile.name}"
+    if v <= high:
+        return f"Pick up the pace: {v:.0f} words per minute is below {target}."
+    rushed = f.first("rushed")
+    where = f"; fastest {clock(rushed.start)}-{clock(rushed.end)}" if rushed else ""
+    return f"Slow down: {v:.0f} words per minute is above {target}{where}."
+
+
+def _filler_area(v: float, f: TalkFacts) -> str:
+    top = f.top_filler()
+    most = f", most often “{top}”" if top else ""
+    densest = _at(f.longest("filler_cluster"), "densest at {m.description}")
+    return f"Reduce filler words: {f.filler_count()} ({v:.1f} per minute){most}{densest}."
+
+
+def _fluency_area(v: float, f: TalkFacts) -> str:
+    d = f.report.disfluencies if f.report else None
+    if d is None:
+        return f"Fewer restarts: {v:.1f} repetitions and self-corrections per minute."
+    example = f", e.g. “{d.self_corrections[0].text}”" if d.self_corrections else ""
+    return (
+        f"Fewer restarts: {plural(d.repetition_count, 'repetition')} and "
+        f"{plural(d.self_correction_count, 'self-correction')} ({v:.1f} per minute){example}."
+    )
+
+
+def _pause_area(v: float, f: TalkFacts) -> str:
+    if v > f.profile.pause_ratio_range[1]:
+        longest = _at(f.longest("long_pause"), "the longest was {m.description}")
+        return f"Shorten the silences: pauses took {v:.0%} of the speech span{longest}."
+    return f"Pause more: only {v:.0%} of the speech span was pauses; let key points land."
+
+
+def _hedge_area(v: float, f: TalkFacts) -> str:
+    kinds = sorted((f.report.hedges.by_kind if f.report and f.report.hedges else {}).keys())
+    example = f", e.g. “{'”, “'.join(kinds[:3])}”" if kinds else ""
+    return f"Sound more certain: {v:.1f} hedging phrases per minute{example}."
+
+
+def _pitch_area(v: float, f: TalkFacts) -> str:
+    if v < 2.5:
+        flattest = _at(f.first("flat_intonation"), "flattest {m.description}")
+        return f"Vary your intonation: your pitch varied by only {v:.1f} semitones{flattest}."
+    return f"Steady your pitch: it swung by {v:.1f} semitones."
+
+
+def _loudness_area(v: float, f: TalkFacts) -> str:
+    if v < 4.0:
+        return f"Add vocal energy: your level varied by only {v:.1f} dB."
+    return f"Keep your volume steady: it varied by {v:.1f} dB."
+
+
+AREAS: dict[str, Template] = {
+    "pace": _pace_area,
+    "filler_rate": _filler_area,
+    "disfluency_rate": _fluency_area,
+    "pause_ratio": _pause_area,
+    "long_pauses": lambda v, f: (
+        f"Long silences: {v:.1f} pauses of 2 s or more per minute"
+        + _at(f.longest("long_pause"), "the longest was {m.description}")
+        + "."
+    ),
+    "long_monologue": lambda v, f: (
+        f"Break up long stretches: {v:.0f} s without a 1 s pause"
+        + _at(f.first("long_monologue"), "{m.description}")
+        + "."
+    ),
+    "hedge_rate": _hedge_area,
+    "intelligibility": lambda v, f: (
+        f"Articulate more clearly: the speech recogniser was only {v:.0%} sure of your words."
+    ),
+    "lexical_variety": lambda v, f: f"Vary your wording: a moving type-token ratio of {v:.2f}.",
+    "pitch_variation": _pitch_area,
+    "loudness_variation": _loudness_area,
+    "sentiment": lambda v, f: (
+        f"Frame points more positively: overall sentiment {v:+.2f}"
+        + _at(f.first("negative_statement"), "e.g. {m.description}")
+        + "."
+    ),
+    "eye_contact": lambda v, f: (
+        f"Look at the camera more: eye contact {v:.0%} of the time"
+        + _at(f.longest("looked_away"), "{m.description}")
+        + "."
+    ),
+    "head_stability": lambda v, f: (
+        f"Keep your head steadier: it moved {v:.0f}° per second on average."
+    ),
+    "smile": lambda v, f: f"Smile where it fits: smiling only {v:.0%} of the time.",
+    "facial_expressiveness": lambda v, f: (
+        f"Let your face move: brows, eyes and smile varied little ({v:.3f})."
+    ),
+}
+"""One template per component: the sentence when it needs work."""
+
+
 def strength(name: str, value: float, facts: TalkFacts) -> str:
     """A sentence praising one component, with its number."""
-    low, high = facts.profile.pace_range
-    report = facts.report
-    if name == "pace":
-        return (
-            f"Comfortable pace: {value:.0f} words per minute, inside the {low:.0f}-{high:.0f} "
-            f"target for a {facts.profile.name}."
-        )
-    if name == "filler_rate":
-        count = facts.filler_count()
-        if count == 0:
-            return f"No filler words in {facts.span_words()} of speech."
-        return f"Few filler words: {count} in {facts.span_words()} ({value:.1f} per minute)."
-    if name == "disfluency_rate" and report and report.disfluencies:
-        d = report.disfluencies
-        return (
-            f"Fluent delivery: {plural(d.repetition_count, 'repetition')} and "
-            f"{plural(d.self_correction_count, 'self-correction')} in {facts.span_words()}."
-        )
-    if name == "pause_ratio":
-        return f"Well-placed pauses: {value:.0%} of the speech span, a natural rhythm."
-    if name == "long_pauses":
-        return "No awkward silences: no pause reached 2 s."
-    if name == "long_monologue":
-        return f"Breathing room: the longest stretch without a 1 s pause lasted {value:.0f} s."
-    if name == "hedge_rate":
-        count = report.hedges.count if report and report.hedges else 0
-        return f"Direct wording: {plural(count, 'hedging phrase')} ({value:.1f} per minute)."
-    if name == "intelligibility":
-        return f"Clear articulation: the speech recogniser was {value:.0%} sure of your words."
-    if name == "lexical_variety":
-        return f"Varied vocabulary: a moving type-token ratio of {value:.2f}."
-    if name == "pitch_variation":
-        return f"Lively intonation: your pitch varied by {value:.1f} semitones."
-    if name == "loudness_variation":
-        return f"Dynamic voice: your level varied by {value:.1f} dB across the talk."
-    if name == "sentiment":
-        return f"Positive framing: overall sentiment {value:+.2f} (VADER, -1 to +1)" + (
-            _at(facts.first("positive_statement"), "e.g. at {t}: {m.description}") + "."
-        )
-    if name == "eye_contact":
-        return (
-            f"Steady eye contact: you looked at the camera {value:.0%} of the time your face "
-            "was visible."
-        )
-    if name == "head_stability":
-        return f"Composed posture: your head moved {value:.0f}° per second on average."
-    if name == "smile":
-        return f"Warm expression: smiling {value:.0%} of the time" + (
-            _at(facts.first("smile"), "first at {t}") + "."
-        )
-    return f"Expressive face: brows, eyes and smile moved naturally (variation {value:.3f})."
+    return STRENGTHS[name](value, facts)
 
 
 def area(name: str, value: float, facts: TalkFacts) -> str:
     """A sentence naming what to improve in one component, with its number and moment."""
-    low, high = facts.profile.pace_range
-    report = facts.report
-    if name == "pace":
-        rushed = facts.first("rushed")
-        if value > high:
-            return (
-                f"Slow down: {value:.0f} words per minute is above the {low:.0f}-{high:.0f} "
-                f"target for a {facts.profile.name}"
-                + _at(rushed, "fastest {t}-" + (clock(rushed.end) if rushed else ""))
-                + "."
-            )
-        return (
-            f"Pick up the pace: {value:.0f} words per minute is below the {low:.0f}-{high:.0f} "
-            f"target for a {facts.profile.name}."
-        )
-    if name == "filler_rate":
-        top = facts.top_filler()
-        most = f", most often “{top}”" if top else ""
-        return (
-            f"Reduce filler words: {facts.filler_count()} ({value:.1f} per minute){most}"
-            + _at(facts.longest("filler_cluster"), "densest at {m.description}")
-            + "."
-        )
-    if name == "disfluency_rate" and report and report.disfluencies:
-        d = report.disfluencies
-        example = d.self_corrections[0].text if d.self_corrections else None
-        return (
-            f"Fewer restarts: {plural(d.repetition_count, 'repetition')} and "
-            f"{plural(d.self_correction_count, 'self-correction')} ({value:.1f} per minute)"
-            + (f", e.g. “{example}”" if example else "")
-            + "."
-        )
-    if name == "pause_ratio":
-        if value > facts.profile.pause_ratio_range[1]:
-            return (
-                f"Shorten the silences: pauses took {value:.0%} of the speech span"
-                + _at(facts.longest("long_pause"), "the longest was {m.description}")
-                + "."
-            )
-        return f"Pause more: only {value:.0%} of the speech span was pauses; let key points land."
-    if name == "long_pauses":
-        return f"Long silences: {value:.1f} pauses of 2 s or more per minute" + (
-            _at(facts.longest("long_pause"), "the longest was {m.description}") + "."
-        )
-    if name == "long_monologue":
-        return f"Break up long stretches: {value:.0f} s without a 1 s pause" + (
-            _at(facts.first("long_monologue"), "{m.description}") + "."
-        )
-    if name == "hedge_rate":
-        kinds = sorted((report.hedges.by_kind if report and report.hedges else {}).keys())
-        example = f", e.g. “{'”, “'.join(kinds[:3])}”" if kinds else ""
-        return f"Sound more certain: {value:.1f} hedging phrases per minute{example}."
-    if name == "intelligibility":
-        return (
-            f"Articulate more clearly: the speech recogniser was only {value:.0%} sure of your "
-            "words."
-        )
-    if name == "lexical_variety":
-        return f"Vary your wording: a moving type-token ratio of {value:.2f}."
-    if name == "pitch_variation":
-        if value < 2.5:
-            return (
-                f"Vary your intonation: your pitch varied by only {value:.1f} semitones"
-                + _at(facts.first("flat_intonation"), "flattest {m.description}")
-                + "."
-            )
-        return f"Steady your pitch: it swung by {value:.1f} semitones."
-    if name == "loudness_variation":
-        if value < 4.0:
-            return f"Add vocal energy: your level varied by only {value:.1f} dB."
-        return f"Keep your volume steady: it varied by {value:.1f} dB."
-    if name == "sentiment":
-        return f"Frame points more positively: overall sentiment {value:+.2f}" + (
-            _at(facts.first("negative_statement"), "e.g. {m.description}") + "."
-        )
-    if name == "eye_contact":
-        return f"Look at the camera more: eye contact {value:.0%} of the time" + (
-            _at(facts.longest("looked_away"), "{m.description}") + "."
-        )
-    if name == "head_stability":
-        return f"Keep your head steadier: it moved {value:.0f}° per second on average."
-    if name == "smile":
-        return f"Smile where it fits: smiling only {value:.0%} of the time."
-    return f"Let your face move: brows, eyes and smile varied little ({value:.3f})."
+    return AREAS[name](value, facts)
