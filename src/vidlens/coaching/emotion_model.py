@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,7 @@ class EmotionModel:
             )
         except ImportError:
             raise ModelMissing("ai-edge-litert is not installed", hint=INSTALL_HINT) from None
+        self._lock = threading.Lock()  # one TFLite interpreter: not safe to share mid-call
         self._interpreter: Any = Interpreter(model_content=data, num_threads=1)
         self._interpreter.allocate_tensors()
         self._input = self._interpreter.get_input_details()[0]["index"]
@@ -97,10 +99,11 @@ class EmotionModel:
     def classify(self, rgb: npt.NDArray[np.uint8], box: BoundingBox) -> npt.NDArray[np.float32]:
         """Probabilities of :data:`FER_LABELS` for the face in ``box`` of an RGB frame."""
         crop = face_crop(rgb, box)
-        self._interpreter.set_tensor(self._input, crop)
-        self._interpreter.invoke()
-        probabilities: npt.NDArray[np.float32] = self._interpreter.get_tensor(self._output)[0]
-        return probabilities.copy()
+        with self._lock:
+            self._interpreter.set_tensor(self._input, crop)
+            self._interpreter.invoke()
+            output: npt.NDArray[np.float32] = self._interpreter.get_tensor(self._output)[0]
+            return output.copy()
 
 
 def face_crop(rgb: npt.NDArray[np.uint8], box: BoundingBox) -> npt.NDArray[np.float32]:

@@ -10,17 +10,31 @@ serves it. The engines (and the loaded Whisper model) are kept per worker proces
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
-from vidlens.coaching.analysis import CoachingEngines, CoachingRequest, analyze_talk
 from vidlens.coaching.intake import read_face_samples
 from vidlens.jobs.context import JobContext, LeaseLost
 from vidlens.jobs.handlers import job_handler
 from vidlens.media.store import LocalMediaStore
 
+if TYPE_CHECKING:
+    from vidlens.coaching.analysis import CoachingEngines
+
 KIND = "coaching.full_analysis"
-ENGINES = CoachingEngines()
-"""The engines of this worker process."""
+_lock = threading.Lock()
+_engines: list[CoachingEngines] = []
+
+
+def engines() -> CoachingEngines:
+    """The engines of this process, built on first use. The analysis modules (numpy, scipy)
+    load only then, so that every worker that merely registers this kind starts fast."""
+    from vidlens.coaching.analysis import CoachingEngines
+
+    with _lock:
+        if not _engines:
+            _engines.append(CoachingEngines())
+        return _engines[0]
 
 
 @job_handler(KIND, retryable=False, event_prefix="coaching")
@@ -31,6 +45,8 @@ def full_analysis(ctx: JobContext) -> dict[str, Any]:
         VideoUnreadable, InvalidFaceSamples, EngineUnavailable: see
             :func:`~vidlens.coaching.analysis.analyze_talk`.
     """
+    from vidlens.coaching.analysis import CoachingRequest, analyze_talk
+
     params = ctx.params
     store = LocalMediaStore(ctx.settings.media_dir)
     samples_key = params.get("samples_key")
@@ -53,7 +69,7 @@ def full_analysis(ctx: JobContext) -> dict[str, Any]:
             ctx.media_path(),
             request,
             ctx.settings,
-            ENGINES,
+            engines(),
             lambda fraction, phase: ctx.progress(100.0 * fraction, phase),
         )
     except LeaseLost:

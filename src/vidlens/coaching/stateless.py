@@ -18,11 +18,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from vidlens.coaching.analysis import CoachingEngines, CoachingRequest, analyze_talk
+from vidlens.coaching.analysis import CoachingRequest, analyze_talk
+from vidlens.coaching.jobs import engines
 from vidlens.config import Settings
-
-_ENGINES = CoachingEngines()
-"""Engines of the process running stateless analyses (a pool child, or the server)."""
 
 
 class StatelessCrash(Exception):
@@ -31,7 +29,8 @@ class StatelessCrash(Exception):
 
 def run_analysis(video: Path, request: CoachingRequest, settings: Settings) -> dict[str, Any]:
     """Analyse one talk and return ``video_analysis`` (runs in a pool worker)."""
-    return analyze_talk(video, request, settings, _ENGINES).video_analysis
+    # the process's engines, shared with the jobs it runs in thread mode (one Whisper model)
+    return analyze_talk(video, request, settings, engines()).video_analysis
 
 
 class StatelessRunner:
