@@ -18,6 +18,7 @@ from vidlens.api.middleware import RequestIdMiddleware
 from vidlens.api.routes import (
     account,
     admin,
+    coaching,
     health,
     jobs,
     media,
@@ -27,6 +28,7 @@ from vidlens.api.routes import (
     translations,
     video_analyses,
 )
+from vidlens.coaching.stateless import StatelessRunner
 from vidlens.config import Settings
 from vidlens.gateway.errors import jsonapi_error_renderer
 from vidlens.jobs.embedded import EmbeddedQueue
@@ -93,6 +95,9 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
         finally:
             if isinstance(deliverer, WebhookDeliverer):
                 await run_in_threadpool(deliverer.stop)
+            stateless = ctx.extras.get("coaching")
+            if isinstance(stateless, StatelessRunner):
+                await run_in_threadpool(stateless.close)
             await run_in_threadpool(ctx.queue.stop)
             ctx.db.dispose()
 
@@ -109,10 +114,12 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     install_error_handlers(app)
     app.state.error_renderers.register("/oauth/", oauth.oauth_error_renderer)
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
+    app.state.error_renderers.register("/api/v1/", coaching.coaching_error_renderer)
     for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
         app.include_router(module.router)
     for module in (video_analyses, translations):
         app.include_router(module.router)
+    app.include_router(coaching.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vidlens.coaching.settings import CoachingSettings
 from vidlens.engines.moderation.settings import ModerationSettings
 from vidlens.engines.ocr.settings import OcrSettings
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
@@ -216,6 +217,8 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     engines: EngineSettings = Field(default_factory=EngineSettings)
+    coaching: CoachingSettings = Field(default_factory=CoachingSettings)
+    """Communication coaching (``/api/v1/analyze-video``, ``/api/v1/full-analysis``)."""
 
     @field_validator("url_allowlist")
     @classmethod

@@ -102,3 +102,25 @@ what to install."""
 
 def run_checks(settings: Settings) -> list[CheckResult]:
     return [check(settings) for check in (*PLATFORM_CHECKS, *ENGINE_CHECKS)]
+
+
+def check_coaching(settings: Settings) -> CheckResult:
+    """Communication coaching: the face landmarker, and the FER model when it is used."""
+    from vidlens.coaching.emotion_model import fer_availability
+    from vidlens.engines.face.engine import FaceAnalyzer
+
+    name = "communication coaching"
+    face = FaceAnalyzer(settings.coaching.face).availability()
+    if not face.available:
+        return CheckResult(name, "missing", f"{face.reason}; {face.hint or ''}".rstrip("; "))
+    coaching = settings.coaching
+    model = fer_availability()
+    uses_model = coaching.emotion_inference and coaching.emotion_method != "blendshapes"
+    if uses_model and not model.available:
+        return CheckResult(name, "missing", f"{model.reason}; {model.hint or ''}".rstrip("; "))
+    emotion = f"emotion {coaching.emotion_method}" if coaching.emotion_inference else "emotion off"
+    fer = "FER model installed" if model.available else "FER model not installed (optional)"
+    return CheckResult(name, "ok", f"face landmarker, speech-to-text; {emotion}; {fer}")
+
+
+ENGINE_CHECKS += (check_coaching,)

@@ -6,6 +6,7 @@ import click
 
 from vidlens import __version__
 from vidlens.cli.accounts import accounts, credits, keys, oauth_clients
+from vidlens.cli.coach import coach
 from vidlens.cli.doctor import doctor
 from vidlens.cli.jobs import jobs
 from vidlens.cli.serve import migrate, serve, worker
@@ -32,6 +33,7 @@ for command in (
     jobs,
     doctor,
     transcribe,
+    coach,
 ):
     cli.add_command(command)
 

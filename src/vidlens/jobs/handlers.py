@@ -52,6 +52,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "vidlens.gateway.jobs",
     "vidlens.gateway.analysis_job",
     "vidlens.gateway.translation_job",
+    "vidlens.coaching.jobs",
 )
 _MARK = "__vidlens_job_handler__"
 

@@ -200,3 +200,20 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (Index("ix_webhook_due", "status", "next_attempt_at"),)
+
+
+class CoachingSession(Base):
+    """A coaching ``sessionId`` (client-chosen or generated) → the full-analysis job that
+    answers ``GET /api/v1/full-analysis/{sessionId}``. Unique per account; a new analysis
+    under the same id takes it over."""
+
+    __tablename__ = "coaching_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(String(128))
+    job_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("account_id", "session_id", name="uq_coaching_session"),)

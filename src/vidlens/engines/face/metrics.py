@@ -88,6 +88,8 @@ def face_metrics(
         unavailable["all"] = "no samples"
     elif not any(r.face for r in rows):
         unavailable["face"] = "no face was found in any sample"
+    if not settings.expressions:
+        unavailable["expression"] = "expression reading is switched off by the settings"
     intervals = [b - a for a, b in itertools.pairwise(times)]
     rate = 1.0 / statistics.median(intervals) if intervals else None
     blinks = find_blinks(times, [r.blink for r in rows], settings)
@@ -142,7 +144,11 @@ def _rows(samples: Sequence[FaceSample], settings: FaceMetricSettings) -> list[_
             )
             continue
         smile = _smile(face)
-        expression = classify_expression(face.blendshapes, settings.expression_threshold)
+        expression = (
+            classify_expression(face.blendshapes, settings.expression_threshold)
+            if settings.expressions
+            else None
+        )
         assessment = SampleAssessment(
             timestamp=sample.timestamp,
             face_present=True,

@@ -54,6 +54,11 @@ class FaceMetricSettings(BaseModel):
     """Score a non-neutral expression label must reach to be chosen over ``neutral``
     (see :mod:`vidlens.engines.face.expression`)."""
 
+    expressions: bool = True
+    """Read facial expressions at all. False: no expression label is computed for any sample
+    (``expression_*`` are null, ``unavailable["expression"]`` says it is switched off), for
+    deployments where emotion inference is not allowed."""
+
     window_seconds: float = Field(default=10.0, gt=0.0, le=600.0)
     """Length of one window of the time series."""
 
