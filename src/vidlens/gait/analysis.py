@@ -23,6 +23,7 @@ from vidlens.gait.events import GaitEvent
 from vidlens.gait.footprints import find_footprints
 from vidlens.gait.geometry import pixels_per_metre
 from vidlens.gait.i18n import text
+from vidlens.gait.identity import anchored
 from vidlens.gait.kinematics import Kinematics, kinematics
 from vidlens.gait.options import GaitOptions
 from vidlens.gait.report import back_view_results, quality, side_view_results, warnings
@@ -61,6 +62,8 @@ class GaitAnalysis:
         series: joint angles of both labels on every frame (for pictures).
         facing: the runner's facing per frame (+1 image-right).
         gait: walking, running or None.
+        sequence: the pose with left/right feet relabelled after the footprints (see
+            :mod:`~vidlens.gait.identity`): the one every angle and picture is drawn from.
     """
 
     biomechanical_analysis: dict[str, Any]
@@ -70,6 +73,7 @@ class GaitAnalysis:
     series: Series
     facing: FloatArray
     gait: str | None
+    sequence: PoseSequence
 
 
 def detect(seq: PoseSequence, options: GaitOptions, view: str, pans: bool) -> Detection:
@@ -101,6 +105,7 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     found = detect(seq, options, view, pans)
     if not found.events:
         raise NoStepsSeen(text("error_no_steps", lang))
+    seq, relabelled = anchored(seq, found.stances)
     contacts = [e for e in found.events if e.type == "initial_contact"]
     overground = not options.treadmill and not pans
     runs = step_runs(contacts, found.kin.leg_px, overground)
@@ -119,6 +124,7 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     else:
         calculated = back_view_results(seq, measures, found.stances, options.full_body, lang)
     base = _base(seq, options, measures, view, found, pans, visible, ppm)
+    base["quality"]["labels_repaired"] = relabelled
     base["events"] = event_dicts
     base["step_frames"] = [[a, b] for a, b in pairs]
     return GaitAnalysis(
@@ -129,6 +135,7 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
         series=series,
         facing=facing,
         gait=measures.gait,
+        sequence=seq,
     )
 
 
