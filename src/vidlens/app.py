@@ -12,12 +12,14 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from vidlens import __version__
+from vidlens.api.analysis_errors import analysis_error_renderer
 from vidlens.api.context import AppContext
 from vidlens.api.errors import install_error_handlers
 from vidlens.api.middleware import RequestIdMiddleware
 from vidlens.api.routes import (
     account,
     admin,
+    analysis,
     health,
     jobs,
     media,
@@ -107,7 +109,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     install_error_handlers(app)
     app.state.error_renderers.register("/oauth/", oauth.oauth_error_renderer)
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
-    for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
+    app.state.error_renderers.register("/analysis", analysis_error_renderer)
+    for module in (health, oauth, admin, account, jobs, media, transcriptions, providers, analysis):
         app.include_router(module.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook
@@ -138,7 +141,8 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
         ]
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
-                if path in _PUBLIC_PATHS or path.startswith("/media/download"):
+                signed = path.startswith("/media/download") or path.endswith("/files/{name}")
+                if path in _PUBLIC_PATHS or signed:
                     operation["security"] = []
                 elif path.startswith("/admin"):
                     operation["security"] = [{"adminToken": []}]

@@ -14,8 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vidlens.engines.pose.settings import PoseSettings
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.settings import WhisperSettings
+from vidlens.gait.settings import GaitSettings
 
 Environment = Literal["development", "production"]
 
@@ -151,6 +153,9 @@ class EngineSettings(BaseModel):
     diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
     """Speaker diarization (Silero VAD, resemblyzer embeddings, clustering)."""
 
+    pose: PoseSettings = Field(default_factory=PoseSettings)
+    """Body pose (MediaPipe pose landmarker) for gait analysis."""
+
 
 class Settings(BaseSettings):
     """All vidlens settings. Environment variables use the ``VIDLENS_`` prefix and ``__``
@@ -192,6 +197,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     engines: EngineSettings = Field(default_factory=EngineSettings)
+    gait: GaitSettings = Field(default_factory=GaitSettings)
 
     @field_validator("url_allowlist")
     @classmethod
