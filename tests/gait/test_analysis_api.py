@@ -32,8 +32,9 @@ def _ffmpeg(*args: str) -> None:
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``walk`` (4.5 s of the walking clip, 640x360), ``portrait`` (the same stored sideways,
-    360x640, with a 90° display matrix, as phones write), ``brief`` (the walker for 1 s, then 1.5 s of empty wall), ``long``
-    (11 s), ``nobody`` (a test pattern), ``mkv`` (Matroska) and ``mkv_named_mp4``."""
+    360x640, with a 90° display matrix, as phones write), ``brief`` (the walker for 1 s, then
+    1.5 s of empty wall), ``long`` (11 s), ``nobody`` (a test pattern), ``mkv`` (Matroska) and
+    ``mkv_named_mp4``."""
     folder = tmp_path_factory.mktemp("gait-api")
     walk_source = str(media_file(pose_media.WALK))
     out = {name: folder / f"{name}.mp4" for name in ("walk", "portrait", "brief", "long", "nobody")}
