@@ -210,9 +210,7 @@ def test_walking_clip_end_to_end(
         assert foreign.json()["error"] == unknown.json()["error"] == "not_found"
 
 
-def test_rotation_metadata_is_honoured(
-    gait_client: TestClient, clips: dict[str, Path]
-) -> None:
+def test_rotation_metadata_is_honoured(gait_client: TestClient, clips: dict[str, Path]) -> None:
     _, headers = _account(gait_client, "phone", 20)
     created = _post(gait_client, headers, clips["portrait"])
     assert created.status_code == 202, created.text
