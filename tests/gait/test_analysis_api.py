@@ -289,6 +289,20 @@ def test_bad_uploads_get_the_contracts_errors(
     assert client.get("/api/media", headers=headers).json()["data"] == []  # nothing kept
 
 
+@pytest.mark.parametrize("content", [b"", b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40])
+def test_empty_or_corrupt_video_is_invalid(
+    client_factory: ClientFactory, tmp_path: Path, content: bytes
+) -> None:
+    client = client_factory()
+    account_id, headers = _account(client, "corrupt", 30)
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(content)
+    response = _post(client, headers, bad)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_file"
+    assert _balance(client, account_id) == 30
+
+
 def test_31_mb_upload_is_refused_while_streaming(
     client_factory: ClientFactory, tmp_path: Path
 ) -> None:

@@ -4,6 +4,9 @@ hand-labelled contacts and toe-offs (../shared/media/gait/*.gait_groundtruth.jso
 from __future__ import annotations
 
 import functools
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,3 +121,30 @@ def test_results_in_japanese_keep_numbers_and_translate_text() -> None:
     assert details["step_frequency_steps_per_min"]["label"] == "ピッチ"
     assert japanese.biomechanical_analysis["summary"] == "毎分 96 歩の歩行。"
     assert japanese.calculated_data["running_styles"]["title"] == "歩行"
+
+
+def test_a_panning_broadcast_camera_is_detected(tmp_path: Path) -> None:
+    """4 s of the broadcast sprint (the camera follows the sprinters): no speed from the
+    picture, and the speed of a given pace instead."""
+    pose_media.pose_engine()
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("needs ffmpeg")
+    clip = tmp_path / "sprint.mp4"
+    source = str(media_file("gait/sports2d_demo2_sprint.mp4"))
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", "4", "-i", source, "-t", "4", "-an",
+         "-vf", "scale=640:-2", "-c:v", "libx264", "-preset", "ultrafast", str(clip)],
+        check=True,
+        timeout=120,
+    )  # fmt: skip
+    sequence = pose_media.pose_engine().estimate(clip)
+    result = analyze(sequence, GaitOptions())
+    assert result.biomechanical_analysis["quality"]["camera_pans"] is True
+    assert "camera_pans" in {w["code"] for w in result.biomechanical_analysis["warnings"]}
+    speed = result.calculated_data["metrics"]["details"]["speed_meter_per_second"]
+    assert (speed["value"], speed["reason"]) == (None, "camera_pans")
+    paced = analyze(sequence, GaitOptions(pace="02:30"))
+    assert paced.calculated_data["metrics"]["speed_meter_per_second"] == pytest.approx(
+        6.67, abs=0.01
+    )
+    assert paced.biomechanical_analysis["event_method"] == "relative_to_pelvis"

@@ -1,5 +1,9 @@
 """Gait analysis of one runner's pose sequence: events, metrics, angles, style, score.
 
+The requested ``analysis_type`` decides how the footage is read (the user knows where the
+camera stood); the view the footage seems to show is reported as ``view_detected`` and, when
+it differs, as a ``view_mismatch`` warning.
+
 :func:`analyze` chooses how to find the events (footprints for a static camera overground;
 the foot relative to the pelvis on a treadmill or when the camera pans), counts the steps,
 measures (:mod:`~vidlens.gait.spatiotemporal`) and adds the view's own results: side view
@@ -101,8 +105,8 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     lang = options.language
     pans = gait_view.camera_pans(seq)
     facing = gait_view.facing(seq)
-    view = gait_view.detected_view(seq)
-    found = detect(seq, options, view, pans)
+    view = gait_view.detected_view(seq)  # reported (and warned about); the request decides
+    found = detect(seq, options, options.analysis_type, pans)
     if not found.events:
         raise NoStepsSeen(text("error_no_steps", lang))
     seq, relabelled = anchored(seq, found.stances)
@@ -111,7 +115,9 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     runs = step_runs(contacts, found.kin.leg_px, overground)
     pairs = step_pairs(runs)
     counted = {e.frame for run in runs for e in run}
-    event_dicts = [_event_dict(e, view, facing, e.frame in counted) for e in found.events]
+    event_dicts = [
+        _event_dict(e, options.analysis_type, facing, e.frame in counted) for e in found.events
+    ]
     visible = float(np.sum(np.diff(seq.times, append=seq.times[-1])[seq.detected]))
     ppm = pixels_per_metre(seq, options.height_cm / 100.0)
     scene = Scene(

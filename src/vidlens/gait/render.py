@@ -31,7 +31,7 @@ from vidlens.gait.overlay import Annotations, draw
 class VideoSettings:
     """Output size and encoder settings."""
 
-    max_side: int = 1280
+    max_side: int = 960
     crf: int = 23
     preset: str = "veryfast"
     thumbnail_side: int = 640
