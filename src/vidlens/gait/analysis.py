@@ -110,11 +110,7 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     if not found.events:
         raise NoStepsSeen(text("error_no_steps", lang))
     seq, relabelled = anchored(seq, found.stances)
-    contacts = [e for e in found.events if e.type == "initial_contact"]
-    overground = not options.treadmill and not pans
-    runs = step_runs(contacts, found.kin.leg_px, overground)
-    pairs = step_pairs(runs)
-    counted = {e.frame for run in runs for e in run}
+    pairs, counted = _steps(found, overground=not options.treadmill and not pans)
     event_dicts = [
         _event_dict(e, options.analysis_type, facing, e.frame in counted) for e in found.events
     ]
@@ -125,10 +121,7 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
     )
     measures = measure(scene)
     series = joint_series(seq, facing)
-    if options.analysis_type == "side_view":
-        calculated = side_view_results(seq, measures, found.stances, series, facing, ppm, lang)
-    else:
-        calculated = back_view_results(seq, measures, found.stances, options.full_body, lang)
+    calculated = _view_results(seq, options, measures, found.stances, series, facing, ppm)
     base = _base(seq, options, measures, view, found, pans, visible, ppm)
     base["quality"]["labels_repaired"] = relabelled
     base["events"] = event_dicts
@@ -143,6 +136,28 @@ def analyze(seq: PoseSequence, options: GaitOptions) -> GaitAnalysis:
         gait=measures.gait,
         sequence=seq,
     )
+
+
+def _steps(found: Detection, *, overground: bool) -> tuple[list[tuple[int, int]], set[int]]:
+    """The steps (contact frame pairs) and the contact frames counted as steps."""
+    contacts = [e for e in found.events if e.type == "initial_contact"]
+    runs = step_runs(contacts, found.kin.leg_px, overground)
+    return step_pairs(runs), {e.frame for run in runs for e in run}
+
+
+def _view_results(
+    seq: PoseSequence,
+    options: GaitOptions,
+    measures: Spatiotemporal,
+    stances: list[Stance],
+    series: Series,
+    facing: FloatArray,
+    ppm: float | None,
+) -> dict[str, Any]:
+    lang = options.language
+    if options.analysis_type == "side_view":
+        return side_view_results(seq, measures, stances, series, facing, ppm, lang)
+    return back_view_results(seq, measures, stances, options.full_body, lang)
 
 
 def _event_dict(event: GaitEvent, view: str, facing: FloatArray, counted: bool) -> dict[str, Any]:

@@ -51,15 +51,10 @@ def level(score: float | None) -> str | None:
     return "score_okay" if score >= 0.34 else "score_bad"
 
 
-def overstride(
-    seq: PoseSequence,
-    stances: list[Stance],
-    facing: FloatArray,
-    pixels_per_metre: float | None,
-    gait: str | None,
-    language: str,
-) -> dict[str, Any]:
-    """The ``overstride`` result (see the module docstring)."""
+def _contact_angles(
+    seq: PoseSequence, stances: list[Stance], facing: FloatArray, ppm: float | None
+) -> tuple[list[float], list[float]]:
+    """Hip-to-heel angle from the vertical at each contact, and the heel's lead in cm."""
     angles: list[float] = []
     distances: list[float] = []
     for stance in stances:
@@ -70,16 +65,26 @@ def overstride(
         at_contact = float(signed_from_vertical(hip, heel, facing[frame])[0])
         if math.isfinite(at_contact):
             angles.append(at_contact)
-            if pixels_per_metre is not None:
-                ahead = float((heel[0, 0] - hip[0, 0]) * facing[frame]) / pixels_per_metre
-                distances.append(100.0 * ahead)
+            if ppm is not None:
+                distances.append(100.0 * float((heel[0, 0] - hip[0, 0]) * facing[frame]) / ppm)
+    return angles, distances
+
+
+def overstride(
+    seq: PoseSequence,
+    stances: list[Stance],
+    facing: FloatArray,
+    pixels_per_metre: float | None,
+    gait: str | None,
+    language: str,
+) -> dict[str, Any]:
+    """The ``overstride`` result (see the module docstring)."""
+    angles, distances = _contact_angles(seq, stances, facing, pixels_per_metre)
     mean = nanmean(angles)
     applies = gait != "walking"
-    score = (
-        None
-        if mean is None or not applies
-        else round(ramp(mean, OVERSTRIDE_GOOD, OVERSTRIDE_BAD), 2)
-    )
+    score = None
+    if mean is not None and applies:
+        score = round(ramp(mean, OVERSTRIDE_GOOD, OVERSTRIDE_BAD), 2)
     angle = (
         Measure("overstride", mean, "deg", confidence=0.6, digits=1)
         if mean is not None

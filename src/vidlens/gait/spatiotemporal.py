@@ -83,43 +83,15 @@ class Scene:
 
 def measure(scene: Scene) -> Spatiotemporal:
     """Every measure of the module docstring."""
-    seq = scene.seq
-    times = seq.times
+    times = scene.seq.times
     step_times = [float(times[b] - times[a]) for a, b in scene.steps]
-    enough = len(step_times) >= MIN_STEPS
-    step_time = float(np.mean(step_times)) if enough else None
+    step_time = float(np.mean(step_times)) if len(step_times) >= MIN_STEPS else None
     short = _short_reason(scene)
-    cadence = (
-        Measure(
-            "cadence",
-            60.0 / step_time,
-            "steps/min",
-            confidence=min(1.0, 0.5 + 0.1 * len(step_times)),
-            digits=1,
-        )
-        if step_time
-        else missing("cadence", "steps/min", short[0], **short[1])
-    )
+    cadence = _cadence(step_times, step_time, short)
     speed = _speed(scene, step_times, short)
     contact, flight, double, duty = _contact_flight(scene, step_time, short)
-    gait = _gait(cadence.number, flight.value, double.value, duty.value)
     oscillation, relative = _oscillation(scene, short)
-    step_length = (
-        Measure("step_length", speed.value * step_time, "m", confidence=_scaled(speed, 0.9))
-        if speed.value is not None and step_time is not None
-        else missing(
-            "step_length", "m", speed.reason or short[0], **(speed.reason_values or short[1])
-        )
-    )
-    pace = (
-        Measure(
-            "pace", 1000.0 / speed.value / 60.0, "min/km", confidence=speed.confidence, digits=3
-        )
-        if speed.value
-        else missing(
-            "pace", "min/km", speed.reason or short[0], **(speed.reason_values or short[1])
-        )
-    )
+    step_length, pace = _from_speed(speed, step_time, short)
     return Spatiotemporal(
         cadence=cadence,
         speed=speed,
@@ -131,9 +103,34 @@ def measure(scene: Scene) -> Spatiotemporal:
         duty_factor=duty,
         vertical_oscillation=oscillation,
         oscillation_relative=relative,
-        gait=gait,
+        gait=_gait(cadence.number, double.value, duty.value),
         steps=len(step_times),
     )
+
+
+def _cadence(
+    step_times: list[float], step_time: float | None, short: tuple[str, dict[str, object]]
+) -> Measure:
+    if not step_time:
+        return missing("cadence", "steps/min", short[0], **short[1])
+    confidence = min(1.0, 0.5 + 0.1 * len(step_times))
+    return Measure("cadence", 60.0 / step_time, "steps/min", confidence=confidence, digits=1)
+
+
+def _from_speed(
+    speed: Measure, step_time: float | None, short: tuple[str, dict[str, object]]
+) -> tuple[Measure, Measure]:
+    """Step length (speed x step time) and pace (1000 / speed / 60 min per km)."""
+    reason, values = speed.reason or short[0], speed.reason_values or short[1]
+    if speed.value is None or step_time is None:
+        step_length = missing("step_length", "m", reason, **values)
+    else:
+        confidence = _scaled(speed, 0.9)
+        step_length = Measure("step_length", speed.value * step_time, "m", confidence=confidence)
+    if not speed.value:
+        return step_length, missing("pace", "min/km", reason, **values)
+    pace = 1000.0 / speed.value / 60.0
+    return step_length, Measure("pace", pace, "min/km", confidence=speed.confidence, digits=3)
 
 
 def _scaled(source: Measure, factor: float) -> float | None:
@@ -184,6 +181,21 @@ def _speed(scene: Scene, step_times: list[float], short: tuple[str, dict[str, ob
     )
 
 
+def _timed(
+    key: str,
+    value: float | None,
+    reason: str,
+    confidence: float,
+    note: tuple[str, dict[str, float]] | None,
+) -> Measure:
+    """A time in ms, with the low-frame-rate note when there is one."""
+    if value is None:
+        return missing(key, "ms", reason)
+    if note is None:
+        return Measure(key, value, "ms", confidence, digits=0)
+    return Measure(key, value, "ms", confidence, note=note[0], note_values=note[1], digits=0)
+
+
 def _contact_flight(
     scene: Scene, step_time: float | None, short: tuple[str, dict[str, object]]
 ) -> tuple[Measure, Measure, Measure, Measure]:
@@ -194,50 +206,48 @@ def _contact_flight(
     flights = _flights(scene.stances, times, frame)
     low = seq.video.fps < GOOD_FPS
     confidence = (0.4 if low else 0.8) * (1.0 if len(contacts) >= 3 else 0.6)
-    note = "warning_low_fps" if low else None
-    note_values = {"fps": seq.video.fps, "frame_ms": 1000.0 * frame}
-
-    def timed(key: str, value: float | None, reason: str, digits: int = 0) -> Measure:
-        if value is None:
-            return missing(key, "ms", reason)
-        return Measure(
-            key, value, "ms", confidence, note=note, note_values=note_values, digits=digits
-        )
-
+    note = ("warning_low_fps", {"fps": seq.video.fps, "frame_ms": 1000.0 * frame}) if low else None
     contact = float(np.mean(contacts)) if contacts else None
     flight = float(np.mean(flights)) if flights else None
     walking = flight is not None and flight < 0
-    double = timed(
-        "double_support",
-        -1000.0 * flight if walking and flight is not None else None,
-        "reason_no_contacts",
-    )
-    if walking and flight is not None:
+    double_ms = -1000.0 * flight if walking and flight is not None else None
+    double = _timed("double_support", double_ms, "reason_no_contacts", confidence, note)
+    if double_ms is not None:
         flight_measure = missing(
-            "flight_time", "ms", "reason_walking_no_flight", double_ms=-1000.0 * flight
+            "flight_time", "ms", "reason_walking_no_flight", double_ms=double_ms
         )
     else:
-        flight_measure = timed(
-            "flight_time", None if flight is None else 1000.0 * flight, "reason_no_contacts"
-        )
-    contact_measure = timed(
-        "ground_contact_time", None if contact is None else 1000.0 * contact, "reason_no_contacts"
+        flight_ms = None if flight is None else 1000.0 * flight
+        flight_measure = _timed("flight_time", flight_ms, "reason_no_contacts", confidence, note)
+    contact_ms = None if contact is None else 1000.0 * contact
+    contact_measure = _timed(
+        "ground_contact_time", contact_ms, "reason_no_contacts", confidence, note
     )
+    return (
+        contact_measure,
+        flight_measure,
+        double,
+        _duty(contact, step_time, confidence, note, short),
+    )
+
+
+def _duty(
+    contact: float | None,
+    step_time: float | None,
+    confidence: float,
+    note: tuple[str, dict[str, float]] | None,
+    short: tuple[str, dict[str, object]],
+) -> Measure:
     if contact is None:
-        duty = missing("duty_factor", None, "reason_no_contacts")
-    elif step_time is None:
-        duty = missing("duty_factor", None, short[0], **short[1])
-    else:
-        duty = Measure(
-            "duty_factor",
-            contact / (2.0 * step_time),
-            None,
-            confidence * 0.9,
-            note=note,
-            note_values=note_values,
-            digits=3,
-        )
-    return contact_measure, flight_measure, double, duty
+        return missing("duty_factor", None, "reason_no_contacts")
+    if step_time is None:
+        return missing("duty_factor", None, short[0], **short[1])
+    value = contact / (2.0 * step_time)
+    if note is None:
+        return Measure("duty_factor", value, None, confidence * 0.9, digits=3)
+    return Measure(
+        "duty_factor", value, None, confidence * 0.9, note=note[0], note_values=note[1], digits=3
+    )
 
 
 def _flights(stances: list[Stance], times: FloatArray, frame: float) -> list[float]:
@@ -250,10 +260,7 @@ def _flights(stances: list[Stance], times: FloatArray, frame: float) -> list[flo
     return flights
 
 
-def _gait(
-    cadence: float | None, flight: float | None, double: float | None, duty: float | None
-) -> Gait | None:
-    del flight  # a positive flight time alone does not say running at 30 fps
+def _gait(cadence: float | None, double: float | None, duty: float | None) -> Gait | None:
     walking: bool | None = None
     if double is not None:
         walking = True

@@ -116,6 +116,32 @@ def _rotation(stream: dict[str, Any]) -> int:
     return round(-degrees / 90.0) % 4 * 90
 
 
+def _first_stream(path: Path, ffprobe: str, timeout: float) -> dict[str, Any]:
+    entries = "stream=width,height,r_frame_rate,avg_frame_rate:stream_side_data=rotation"
+    args = [*_ffprobe_args(ffprobe), "-select_streams", "v:0", "-show_entries",
+            f"{entries}:stream_tags=rotate", "-of", "json", str(path)]  # fmt: skip
+    streams = _run_json(args, timeout).get("streams") or []
+    if not streams or not isinstance(streams[0], dict):
+        raise MediaRejected("The file has no video stream.", limit="require_video")
+    stream: dict[str, Any] = streams[0]
+    return stream
+
+
+def _packet_times(path: Path, ffprobe: str, timeout: float) -> tuple[float, ...]:
+    """Presentation times of the first video stream's packets, sorted, from the first."""
+    args = [*_ffprobe_args(ffprobe), "-select_streams", "v:0", "-show_entries",
+            "packet=pts_time", "-of", "json", str(path)]  # fmt: skip
+    packets = _run_json(args, timeout).get("packets") or []
+    stamps = sorted(
+        {
+            round(float(p["pts_time"]), 6)
+            for p in packets
+            if isinstance(p, dict) and _is_number(p.get("pts_time"))
+        }
+    )
+    return tuple(t - stamps[0] for t in stamps) if stamps else ()
+
+
 def probe_stream(path: Path, *, ffprobe: str = "ffprobe", timeout: float = 60.0) -> StreamGeometry:
     """Read the first video stream's geometry, rotation and packet timestamps.
 
@@ -124,59 +150,16 @@ def probe_stream(path: Path, *, ffprobe: str = "ffprobe", timeout: float = 60.0)
         MediaRejected: no video stream.
         EngineUnavailable: ffprobe is missing.
     """
-    streams = (
-        _run_json(
-            [
-                *_ffprobe_args(ffprobe),
-                "-select_streams",
-                "v:0",
-                "-show_entries",
-                "stream=width,height,r_frame_rate,avg_frame_rate:stream_side_data=rotation:"
-                "stream_tags=rotate",
-                "-of",
-                "json",
-                str(path),
-            ],
-            timeout,
-        ).get("streams")
-        or []
-    )
-    if not streams or not isinstance(streams[0], dict):
-        raise MediaRejected("The file has no video stream.", limit="require_video")
-    stream = streams[0]
+    stream = _first_stream(path, ffprobe, timeout)
     width, height = int(stream.get("width") or 0), int(stream.get("height") or 0)
     if width < 16 or height < 16:
         raise MediaRejected("The video stream has no usable picture size.")
-    packets = (
-        _run_json(
-            [
-                *_ffprobe_args(ffprobe),
-                "-select_streams",
-                "v:0",
-                "-show_entries",
-                "packet=pts_time",
-                "-of",
-                "json",
-                str(path),
-            ],
-            timeout,
-        ).get("packets")
-        or []
-    )
-    stamps = sorted(
-        {
-            round(float(p["pts_time"]), 6)
-            for p in packets
-            if isinstance(p, dict) and _is_number(p.get("pts_time"))
-        }
-    )
-    times = tuple(t - stamps[0] for t in stamps) if stamps else ()
     return StreamGeometry(
         coded_width=width,
         coded_height=height,
         rotation=_rotation(stream),
         nominal_fps=_rate(stream.get("r_frame_rate")) or _rate(stream.get("avg_frame_rate")),
-        times=times,
+        times=_packet_times(path, ffprobe, timeout),
     )
 
 

@@ -68,6 +68,24 @@ def video_info(geometry: StreamGeometry, times: FloatArray, from_stream: bool) -
     )
 
 
+def _arrays(
+    subject: PersonTrack, count: int
+) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
+    """Image, world, visibility and detected arrays of ``count`` frames (NaN where unseen)."""
+    image = np.full((count, 33, 3), np.nan)
+    world = np.full((count, 33, 3), np.nan)
+    visibility = np.zeros((count, 33))
+    detected = np.zeros(count, dtype=bool)
+    rows = np.asarray(subject.frames)
+    keep = rows < count
+    rows = rows[keep]
+    image[rows] = np.stack(subject.image)[keep]
+    world[rows] = np.stack(subject.world)[keep]
+    visibility[rows] = np.stack(subject.visibility)[keep]
+    detected[rows] = True
+    return image, world, visibility, detected
+
+
 def build_sequence(
     *,
     geometry: StreamGeometry,
@@ -87,17 +105,7 @@ def build_sequence(
     """
     times, from_stream = frame_times(geometry, count)
     info = video_info(geometry, times, from_stream)
-    image = np.full((count, 33, 3), np.nan)
-    world = np.full((count, 33, 3), np.nan)
-    visibility = np.zeros((count, 33))
-    detected = np.zeros(count, dtype=bool)
-    rows = np.asarray(subject.frames)
-    keep = rows < count
-    rows = rows[keep]
-    image[rows] = np.stack(subject.image)[keep]
-    world[rows] = np.stack(subject.world)[keep]
-    visibility[rows] = np.stack(subject.visibility)[keep]
-    detected[rows] = True
+    image, world, visibility, detected = _arrays(subject, count)
     swaps, _ = repair_swaps(image, [world, visibility], aspect=size[0] / size[1])
     image[..., :2] = drop_spikes(image[..., :2])
     swaps += repair_handedness(image, [world, visibility])
