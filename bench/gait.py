@@ -231,16 +231,18 @@ def machine() -> dict[str, Any]:
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     keys = (
+        "import_seconds",
         "pose_seconds",
         "analysis_seconds",
         "video_seconds",
         "raw_data_seconds",
         "total_seconds",
+        "pose_cpu_seconds",
+        "total_cpu_seconds",
     )
     out: dict[str, Any] = {key: statistics.median(r[key] for r in runs) for key in keys}
     out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     out["peak_rss_ffmpeg_mb"] = max(r["peak_rss_ffmpeg_mb"] for r in runs)
-    out["import_seconds"] = statistics.median(r["import_seconds"] for r in runs)
     return out
 
 
