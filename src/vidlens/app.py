@@ -12,12 +12,14 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from vidlens import __version__
+from vidlens.api.analysis_errors import analysis_error_renderer
 from vidlens.api.context import AppContext
 from vidlens.api.errors import install_error_handlers
 from vidlens.api.middleware import RequestIdMiddleware
 from vidlens.api.routes import (
     account,
     admin,
+    analysis,
     coaching,
     health,
     jobs,
@@ -115,7 +117,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.state.error_renderers.register("/oauth/", oauth.oauth_error_renderer)
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
     app.state.error_renderers.register("/api/v1/", coaching.coaching_error_renderer)
-    for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
+    app.state.error_renderers.register("/analysis", analysis_error_renderer)
+    for module in (health, oauth, admin, account, jobs, media, transcriptions, providers, analysis):
         app.include_router(module.router)
     for module in (video_analyses, translations):
         app.include_router(module.router)
@@ -149,11 +152,12 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
         ]
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
-                if (
-                    path in _PUBLIC_PATHS
-                    or path.startswith("/media/download")
+                signed = (
+                    path.startswith("/media/download")
                     or path.endswith("/document")  # signed translated-document downloads
-                ):
+                    or path.endswith("/files/{name}")  # signed gait video and thumbnail
+                )
+                if path in _PUBLIC_PATHS or signed:
                     operation["security"] = []
                 elif path.startswith("/admin"):
                     operation["security"] = [{"adminToken": []}]

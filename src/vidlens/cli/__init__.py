@@ -8,6 +8,7 @@ from vidlens import __version__
 from vidlens.cli.accounts import accounts, credits, keys, oauth_clients
 from vidlens.cli.coach import coach
 from vidlens.cli.doctor import doctor
+from vidlens.cli.gait import gait
 from vidlens.cli.jobs import jobs
 from vidlens.cli.serve import migrate, serve, worker
 from vidlens.cli.transcribe import transcribe
@@ -34,6 +35,7 @@ for command in (
     doctor,
     transcribe,
     coach,
+    gait,
 ):
     cli.add_command(command)
 

@@ -53,6 +53,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "vidlens.gateway.analysis_job",
     "vidlens.gateway.translation_job",
     "vidlens.coaching.jobs",
+    "vidlens.gait.jobs",
 )
 _MARK = "__vidlens_job_handler__"
 
