@@ -23,6 +23,7 @@ from vidlens.api.routes import (
     media,
     oauth,
     providers,
+    reframe,
     transcriptions,
 )
 from vidlens.config import Settings
@@ -109,6 +110,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.state.error_renderers.register("/v1/", jsonapi_error_renderer)
     for module in (health, oauth, admin, account, jobs, media, transcriptions, providers):
         app.include_router(module.router)
+    app.include_router(reframe.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.settings import WhisperSettings
+from vidlens.reframe.settings import ReframePipelineSettings
 
 Environment = Literal["development", "production"]
 
@@ -192,6 +193,8 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     engines: EngineSettings = Field(default_factory=EngineSettings)
+    reframe: ReframePipelineSettings = Field(default_factory=ReframePipelineSettings)
+    """The reframe pipeline (``/api/v2``): its engines and the ``reframe_llm`` endpoint."""
 
     @field_validator("url_allowlist")
     @classmethod

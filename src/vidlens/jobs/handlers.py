@@ -47,7 +47,11 @@ from vidlens.storage.tables import Job
 
 Handler = Callable[[JobContext], dict[str, Any]]
 
-BUILTIN_MODULES: tuple[str, ...] = ("vidlens.jobs.builtin", "vidlens.gateway.jobs")
+BUILTIN_MODULES: tuple[str, ...] = (
+    "vidlens.jobs.builtin",
+    "vidlens.gateway.jobs",
+    "vidlens.reframe.jobs",
+)
 _MARK = "__vidlens_job_handler__"
 
 

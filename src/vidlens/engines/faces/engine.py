@@ -17,7 +17,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.errors import ModelMissing
@@ -72,10 +72,10 @@ class FaceTracker(Engine):
             if self._loaded is None:
                 embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
                 detector = BlazeFaceDetector(self.settings)
-                # MediaPipe's graph must be closed before MediaPipe's own exit handler runs,
-                # or exit prints a (harmless) TypeError; registered after MediaPipe's import,
-                # this handler runs first (atexit is last in, first out).
-                atexit.register(_close_at_exit, weakref.ref(self))
+                # MediaPipe's graph must be closed while its dispatcher thread pool is still
+                # up, or exit prints a (harmless) TypeError. That pool stops in threading's
+                # own shutdown hooks, before atexit: close the graph from one of those too.
+                _register_thread_exit(_close_at_exit, weakref.ref(self))
                 self._loaded = (detector, MouthLandmarker(), embedder)
             return self._loaded
 
@@ -248,6 +248,18 @@ class FaceTracker(Engine):
             )
             for track, face_id, embedding in zip(tracks, face_ids, embeddings, strict=True)
         ]
+
+
+def _register_thread_exit(function: Any, *args: Any) -> None:
+    """Run ``function(*args)`` when the interpreter stops threads (before atexit)."""
+    register = getattr(threading, "_register_atexit", None)
+    try:
+        if register is not None:
+            register(function, *args)
+            return
+    except RuntimeError:  # already shutting down
+        return
+    atexit.register(function, *args)
 
 
 def _close_at_exit(tracker: weakref.ref[FaceTracker]) -> None:
