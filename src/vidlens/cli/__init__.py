@@ -8,6 +8,7 @@ from vidlens import __version__
 from vidlens.cli.accounts import accounts, credits, keys, oauth_clients
 from vidlens.cli.doctor import doctor
 from vidlens.cli.jobs import jobs
+from vidlens.cli.reframe import reframe
 from vidlens.cli.serve import migrate, serve, worker
 from vidlens.cli.transcribe import transcribe
 
@@ -32,6 +33,7 @@ for command in (
     jobs,
     doctor,
     transcribe,
+    reframe,
 ):
     cli.add_command(command)
 
