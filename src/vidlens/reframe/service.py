@@ -94,8 +94,8 @@ def step_state(row: ReframeStep, job: Job | None) -> StepState:
         return StepState(row.step, "pending", 0.0, None, None, row.job_id, row.created_at, None)
     status, progress, phase = job.status, job.progress, job.phase
     if job.kind == PIPELINE_KIND and status == "processing":
-        current = (phase or "").split(":")[0]
-        status = "processing" if current == row.step else "pending"
+        current = (phase or "").split(":")[0].split("+")
+        status = "processing" if row.step in current else "pending"
         progress = job.progress if status == "processing" else 0.0
     if status == "completed":  # a pipeline that ended without this step's result
         status = "failed"
