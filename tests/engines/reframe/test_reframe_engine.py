@@ -233,3 +233,27 @@ def test_follow_runs_hysteresis_and_cut_placement() -> None:
     gone = [_sample(i, {}, faces=(1,) if i < 10 else (2,)) for i in range(20)]
     runs = follow_runs(gone, threshold=0.5, switch_seconds=1.0, lost_seconds=0.5)
     assert [(r.first, r.face_id) for r in runs] == [(0, 1), (14, 2)]
+
+
+def test_a_rotated_phone_video_is_reframed_upright(tracker: FaceTracker, tmp_path: Path) -> None:
+    # stored 320x240 with a 90-degree display matrix: displayed 240x320, as ffmpeg shows it
+    stored = _ffmpeg(
+        tmp_path / "stored.mp4",
+        "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-pix_fmt", "yuv420p",
+    )  # fmt: skip
+    clip = _ffmpeg(tmp_path / "rotated.mp4", "-i", str(stored), "-c", "copy",
+                   "-metadata:s:v:0", "rotate=90")  # fmt: skip
+    scenes = SceneDetector().detect(clip)
+    faces = tracker.track(clip, scenes)
+    assert (faces.width, faces.height) == (240, 320)
+    plan = plan_camera(
+        scenes=scenes, faces=faces, speakers=None, aspect=parse_aspect("1:1"),
+        settings=ReframeSettings(), mode="center",
+    )  # fmt: skip
+    assert (plan.crop_width, plan.crop_height) == (240, 240)
+    output = tmp_path / "out.mp4"
+    from vidlens.engines.video.decode import probe as probe_video
+
+    render(clip, plan, output, rotation=probe_video(clip).rotation)
+    video = probe(output)["video"]
+    assert (int(video["width"]), int(video["height"])) == (240, 240)

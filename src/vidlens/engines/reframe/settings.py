@@ -43,8 +43,10 @@ class ReframeSettings(BaseModel):
     crf: int = Field(default=21, ge=0, le=51)
     """x264 constant rate factor of the output (lower: better and larger)."""
 
-    preset: str = "veryfast"
-    """x264 preset."""
+    preset: str = "superfast"
+    """x264 preset. ``superfast`` encoded the 60 s 1080p bench video's 608x1080 output with
+    10.8 s of CPU against 17.1 s for ``veryfast`` (CRF keeps the quality; files are a little
+    larger)."""
 
     audio_bitrate: str = "128k"
     """AAC bitrate of the output audio."""
