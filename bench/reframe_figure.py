@@ -30,7 +30,7 @@ from vidlens.engines.scenes.engine import SceneDetector
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT.parent / "shared" / "media" / "talking"
 TARGET = ROOT / "docs" / "images" / "reframe_before_after.png"
-FRAME = 60
+FRAME = 40
 
 
 def frame_at(path: Path, index: int) -> object:
