@@ -144,7 +144,7 @@ def main() -> None:
     timeline.legend(loc="center right", fontsize=8)
     figure.tight_layout()
     TARGET.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(TARGET)
+    figure.savefig(TARGET, dpi=80, pil_kwargs={"optimize": True})
     print(f"wrote {TARGET}")
 
 
