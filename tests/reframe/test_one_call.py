@@ -123,3 +123,27 @@ def test_bad_bodies(api: Api, tmp_path: Path) -> None:
     assert text.status_code == 415
     unauthenticated = api.client.post("/api/v2/ingest", json={"url": "https://example.com/a"})
     assert unauthenticated.status_code == 401
+
+
+def test_a_failing_step_fails_the_pipeline_and_names_it(
+    api: Api, clips: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vidlens.engines.errors import AudioUnreadable
+    from vidlens.reframe import steps
+
+    def broken(step: steps.StepInput) -> steps.StepOutcome:
+        raise AudioUnreadable("audio track 0 could not be decoded: test")
+
+    monkeypatch.setitem(steps.RUNNERS, "diarization", broken)
+    api.server.files["/broken.mp4"] = clips["vertical"].read_bytes()
+    response = api.client.post(
+        "/api/v2/reframe", json={"url": api.server.url("/broken.mp4")}, headers=api.headers
+    )
+    status = api.wait(response.json()["video_id"])
+    assert status["status"] == "failed"
+    assert status["step"] == "diarization"
+    assert status["error"]["code"] == "AUDIO_UNREADABLE"
+    states = {s["step"]: s["status"] for s in status["steps"]}
+    assert states["ingest"] == "completed"
+    assert states["reframe"] == "failed"  # never ran: the job ended without it
+    assert all(s in ("completed", "failed") for s in states.values())

@@ -12,9 +12,8 @@ their code and message; ``GET /api/v2/status`` shows them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
 from vidlens.engines.base import ProgressHook
@@ -206,7 +205,13 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
             try:
                 result = _run(ctx, video, name, step_parameters, progress.hook(name))
             except VidlensError as exc:
-                exc.fields.setdefault("step", name)
+                service.save_error(
+                    db=ctx.db,
+                    video_id=video.id,
+                    step=name,
+                    code=str(exc.fields.get("code", exc.code)),
+                    message=exc.message,
+                )
                 raise
             progress.finished(name)
             summaries[name] = _summary(result)
@@ -215,15 +220,14 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
     audio_branch: list[str] = [s for s in ("diarization", "transcription") if s in chain]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="reframe-branch") as pool:
         futures = [pool.submit(branch, video_branch), pool.submit(branch, audio_branch)]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException:
-            progress.stopped = True
-            for future in futures:
-                with contextlib.suppress(BaseException):
-                    future.result()
-            raise
+        wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [f for f in futures if f.done() and f.exception() is not None]
+        if failed:
+            progress.stopped = True  # the other branch stops at its next progress report
+            wait(futures)
+            error = failed[0].exception()
+            assert error is not None
+            raise error
     branch([s for s in chain if s not in video_branch and s not in audio_branch])
     return {"video_id": video.id, "steps": summaries}
 

@@ -80,12 +80,26 @@ class StepState:
     job_id: str | None
     created_at: datetime | None
     completed_at: datetime | None
+    own_error: bool = False
+    """The step itself failed (not the job around it, in the one-call pipeline)."""
 
 
 def step_state(row: ReframeStep, job: Job | None) -> StepState:
     """Completed once its result is stored; otherwise the state of its job (for the
     one-call pipeline's shared job: ``processing`` only while the job's phase is this
     step, ``pending`` before it)."""
+    if row.error is not None and (job is None or job.status not in ("pending", "processing")):
+        return StepState(
+            row.step,
+            "failed",
+            0.0,
+            None,
+            row.error,
+            row.job_id,
+            row.created_at,
+            None,
+            own_error=True,
+        )
     if row.result is not None:
         return StepState(
             row.step, "completed", 100.0, None, None, row.job_id, row.created_at, row.completed_at
@@ -158,7 +172,7 @@ def prepare_step(
             raise Conflict(
                 f"{step} is already {job.status} for this video.", step=step, job_id=job.id
             )
-    row.parameters, row.result, row.output_key = parameters, None, None
+    row.parameters, row.result, row.output_key, row.error = parameters, None, None, None
     row.job_id, row.completed_at, row.created_at = None, None, utcnow()
     session.flush()
     return row
@@ -276,6 +290,14 @@ def save_result(
             row = ReframeStep(video_id=video_id, step=step)
             session.add(row)
         row.job_id, row.result, row.output_key, row.completed_at = job_id, result, output, utcnow()
+
+
+def save_error(*, db: Database, video_id: str, step: str, code: str, message: str) -> None:
+    """Record why a step failed (shown by ``GET /status`` once its job has ended)."""
+    with db.session() as session:
+        row = get_steps(session=session, video_id=video_id).get(step)
+        if row is not None:
+            row.error = {"code": code, "message": message}
 
 
 def load_results(*, db: Database, video_id: str, step: str) -> dict[str, dict[str, Any]]:

@@ -17,6 +17,9 @@ def _recent(known: dict[str, StepState]) -> StepState:
     if running:
         return running[0]
     failed = [s for s in known.values() if s.status in ("failed", "cancelled")]
+    own = [s for s in failed if s.own_error]
+    if own:
+        return min(own, key=lambda s: STEPS.index(s.step))
     if failed:
         return min(failed, key=lambda s: STEPS.index(s.step))
     latest = max(s.created_at for s in known.values() if s.created_at is not None)

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("parameters", sa.JSON(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("output_key", sa.String(length=500), nullable=True),
+        sa.Column("error", sa.JSON(), nullable=True),
         sa.Column("created_at", vidlens.storage.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", vidlens.storage.tables.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["video_id"], ["reframe_videos.id"], ondelete="CASCADE"),
