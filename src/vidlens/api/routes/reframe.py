@@ -3,186 +3,35 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
+from vidlens.api.reframe_schemas import (
+    AnalyzeCreate,
+    IngestCreate,
+    ReframeCreate,
+    StatusPublic,
+    StepAccepted,
+    TransformCreate,
+    request_body,
+)
 from vidlens.errors import Conflict, InvalidInput, PayloadTooLarge
 from vidlens.media import service as media_service
 from vidlens.media.fetch import UrlPolicy, check_url
 from vidlens.media.upload import receive_multipart
 from vidlens.reframe import llm, service
 from vidlens.reframe.status import step_result, video_status
-from vidlens.reframe.steps import ANALYSES, PIPELINE, STEPS, TRANSFORMS
+from vidlens.reframe.steps import PIPELINE, STEPS
 from vidlens.storage.tables import ReframeVideo
 
 router = APIRouter(prefix="/api/v2", tags=["reframe pipeline"])
-
-_VIDEO_ID = "0b6f5c1e-2d4a-4e8b-9c3f-7a1d2e3f4a5b"
-_PARAMETERS_EXAMPLE: dict[str, Any] = {
-    "face_tracking_model": "face_tracking_yolov8",
-    "aspect_ratio": "9:16",
-}
-_MULTIPART = {
-    "multipart/form-data": {
-        "schema": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "The video."},
-                "parameters": {"type": "string", "description": "JSON object (reframe only)."},
-            },
-        },
-        "example": {"file": "(binary) talk.mp4"},
-    }
-}
-
-
-def _body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": model.model_json_schema(), "example": example},
-                **_MULTIPART,
-            },
-        }
-    }
-
-
-class IngestCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"url": "https://example.com/video.mp4"}]}
-    )
-
-    url: str = Field(min_length=1, max_length=8192, description="http(s) URL of the video.")
-
-
-class ReframeCreate(IngestCreate):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"url": "https://example.com/video.mp4", "parameters": {"aspect_ratio": "9:16"}}
-            ]
-        },
-    )
-
-    parameters: dict[str, Any] = Field(
-        default_factory=dict,
-        description="The reframe transform's parameters (aspect_ratio, output_height, mode).",
-    )
-
-
-class AnalyzeCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "video_id": _VIDEO_ID,
-                    "model_type": "active_speaker",
-                    "parameters": {"face_tracking_model": "face_tracking_yolov8"},
-                }
-            ]
-        },
-    )
-
-    video_id: str
-    model_type: Literal[
-        "scene_detection", "face_tracking_yolov8", "active_speaker", "transcription", "diarization"
-    ]
-    parameters: dict[str, Any] = Field(default_factory=dict)
-
-
-class TransformCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "video_id": _VIDEO_ID,
-                    "transform_type": "reframe",
-                    "parameters": _PARAMETERS_EXAMPLE,
-                }
-            ]
-        },
-    )
-
-    video_id: str
-    transform_type: Literal["reframe", "reframe_llm"]
-    parameters: dict[str, Any] = Field(
-        default_factory=dict,
-        description="face_tracking_model, aspect_ratio (default 9:16), output_height, mode "
-        "(auto, center, blur_pad); reframe_llm also needs instruction.",
-    )
-
-
-class StepAccepted(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "video_id": _VIDEO_ID,
-                    "step": "scene_detection",
-                    "status": "pending",
-                    "job_id": "5d1c…",
-                    "status_url": f"/api/v2/status/{_VIDEO_ID}",
-                }
-            ]
-        }
-    )
-
-    video_id: str
-    step: str
-    status: str
-    job_id: str | None
-    status_url: str
-
-
-class StatusPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "video_id": _VIDEO_ID,
-                    "step": "face_tracking_yolov8",
-                    "status": "processing",
-                    "progress": 42.0,
-                    "phase": "tracking faces",
-                    "error": None,
-                    "result": None,
-                    "steps": [
-                        {
-                            "step": "ingest",
-                            "status": "completed",
-                            "progress": 100.0,
-                            "error": None,
-                            "job_id": "…",
-                            "completed_at": "2026-12-01T18:00:00+00:00",
-                        }
-                    ],
-                    "downloads": {},
-                }
-            ]
-        }
-    )
-
-    video_id: str
-    step: str = Field(description="The most recent step.")
-    status: str = Field(description="pending, processing, completed, failed or cancelled.")
-    progress: float = Field(description="0-100.")
-    phase: str | None
-    error: dict[str, Any] | None
-    result: dict[str, Any] | None = Field(description="The step's result once completed.")
-    steps: list[dict[str, Any]]
-    downloads: dict[str, str]
 
 
 def _accepted(video_id: str, step: str, job_id: str | None, state: str = "pending") -> StepAccepted:
@@ -282,7 +131,7 @@ async def _check_url(context: AppContext, url: str) -> None:
     "/ingest",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=StepAccepted,
-    openapi_extra=_body(IngestCreate, {"url": "https://example.com/video.mp4"}),
+    openapi_extra=request_body(IngestCreate, {"url": "https://example.com/video.mp4"}),
     responses={
         413: {"description": "Upload too large."},
         415: {"description": "Not a readable video."},
@@ -461,7 +310,7 @@ def download(
     "/reframe",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=StepAccepted,
-    openapi_extra=_body(
+    openapi_extra=request_body(
         ReframeCreate,
         {"url": "https://example.com/video.mp4", "parameters": {"aspect_ratio": "9:16"}},
     ),
@@ -529,6 +378,3 @@ def _pipeline_job(
     )
     service._attach(context.db, video_id, list(chain), job.id)
     return job.id
-
-
-assert set(ANALYSES) | set(TRANSFORMS) <= set(STEPS)
