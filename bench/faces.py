@@ -59,6 +59,7 @@ def detectors() -> dict[str, Detector]:
         dlib.cnn_face_detection_model_v1(cnn_path),
         BlazeFaceDetector(),
     )
+    atexit.register(blaze.close)  # before MediaPipe's own exit handler (last in, first out)
 
     def boxes(rects: Any, w: int, h: int) -> list[BoundingBox]:
         return [
