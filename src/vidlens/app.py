@@ -26,6 +26,7 @@ from vidlens.api.routes import (
     media,
     oauth,
     providers,
+    reframe,
     transcriptions,
     translations,
     video_analyses,
@@ -123,6 +124,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for module in (video_analyses, translations):
         app.include_router(module.router)
     app.include_router(coaching.router)
+    app.include_router(reframe.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app

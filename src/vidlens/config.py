@@ -25,6 +25,7 @@ from vidlens.engines.translation.libretranslate import LibreTranslateSettings
 from vidlens.engines.vision.labels import LabelSettings
 from vidlens.engines.vision.settings import VideoAnalysisSettings
 from vidlens.gait.settings import GaitSettings
+from vidlens.reframe.settings import ReframePipelineSettings
 
 Environment = Literal["development", "production"]
 
@@ -227,6 +228,9 @@ class Settings(BaseSettings):
 
     gait: GaitSettings = Field(default_factory=GaitSettings)
     """Running-gait analysis (``/analysis``)."""
+
+    reframe: ReframePipelineSettings = Field(default_factory=ReframePipelineSettings)
+    """The reframe pipeline (``/api/v2``): its engines and the ``reframe_llm`` endpoint."""
 
     @field_validator("url_allowlist")
     @classmethod

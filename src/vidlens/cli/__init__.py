@@ -10,6 +10,7 @@ from vidlens.cli.coach import coach
 from vidlens.cli.doctor import doctor
 from vidlens.cli.gait import gait
 from vidlens.cli.jobs import jobs
+from vidlens.cli.reframe import reframe
 from vidlens.cli.serve import migrate, serve, worker
 from vidlens.cli.transcribe import transcribe
 
@@ -36,6 +37,7 @@ for command in (
     transcribe,
     coach,
     gait,
+    reframe,
 ):
     cli.add_command(command)
 

@@ -76,6 +76,7 @@ def features(settings: Settings) -> list[Feature]:
         Feature("transcriptions", "language_detection", whisper),
         Feature("transcriptions", "timestamps", whisper),
         Feature("transcriptions", "diarization", speakers),
+        *reframe_features(settings),
     ]
     translator = local_translator(settings)
     for name, availability in translation_features(translator).items():
@@ -83,6 +84,20 @@ def features(settings: Settings) -> list[Feature]:
     for name, availability in analysis_features(settings, whisper).items():
         found.append(Feature("video-analyses", name, availability))
     return found
+
+
+def reframe_features(settings: Settings) -> list[Feature]:
+    """The reframe pipeline's transforms (``/api/v2``): ``reframe_llm`` needs a chat
+    endpoint in settings."""
+    from vidlens.engines.faces.engine import FaceTracker
+    from vidlens.reframe.llm import llm_availability
+
+    tracker = FaceTracker(settings.reframe.faces).availability()
+    llm = llm_availability(settings.reframe)
+    return [
+        Feature("reframe", "reframe", tracker),
+        Feature("reframe", "reframe_llm", llm if tracker.available else tracker),
+    ]
 
 
 def providers(settings: Settings) -> list[ProviderInfo]:

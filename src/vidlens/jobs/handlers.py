@@ -54,6 +54,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "vidlens.gateway.translation_job",
     "vidlens.coaching.jobs",
     "vidlens.gait.jobs",
+    "vidlens.reframe.jobs",
 )
 _MARK = "__vidlens_job_handler__"
 

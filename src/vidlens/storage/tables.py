@@ -217,3 +217,40 @@ class CoachingSession(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("account_id", "session_id", name="uq_coaching_session"),)
+
+
+class ReframeVideo(Base):
+    """A video in the reframe pipeline (``/api/v2``): its source media once ingested, and
+    the credit entry that paid for its downloads (charged once, at the first download)."""
+
+    __tablename__ = "reframe_videos"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    media_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    source_url: Mapped[str | None] = mapped_column(Text, default=None)
+    charge_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_reframe_videos_account", "account_id", "created_at"),)
+
+
+class ReframeStep(Base):
+    """The latest run of one pipeline step of one video: the job that runs it and, once it
+    completed, its result (also written as JSON next to the video's files)."""
+
+    __tablename__ = "reframe_steps"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    video_id: Mapped[str] = mapped_column(ForeignKey("reframe_videos.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(50))
+    job_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    output_key: Mapped[str | None] = mapped_column(String(500), default=None)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (UniqueConstraint("video_id", "step", name="uq_reframe_step"),)

@@ -10,11 +10,14 @@ tracks are grouped into people (:mod:`vidlens.engines.face_id.reid`).
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.errors import ModelMissing
@@ -59,6 +62,29 @@ class FaceTracker(Engine):
 
     def __init__(self, settings: FaceTrackingSettings | None = None) -> None:
         self.settings = settings or FaceTrackingSettings()
+        self._lock = threading.Lock()
+        self._loaded: tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None] | None = None
+
+    def _models(self) -> tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None]:
+        """The detector, landmarker and embedder, loaded on first use and kept until
+        :meth:`close` (loading dlib's models takes about 1.5 s)."""
+        with self._lock:
+            if self._loaded is None:
+                embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
+                detector = BlazeFaceDetector(self.settings)
+                # MediaPipe's graph must be closed while its dispatcher thread pool is still
+                # up, or exit prints a (harmless) TypeError. That pool stops in threading's
+                # own shutdown hooks, before atexit: close the graph from one of those too.
+                _register_thread_exit(_close_at_exit, weakref.ref(self))
+                self._loaded = (detector, MouthLandmarker(), embedder)
+            return self._loaded
+
+    def close(self) -> None:
+        """Release the loaded models (idempotent)."""
+        with self._lock:
+            if self._loaded is not None:
+                self._loaded[0].close()
+            self._loaded = None
 
     def availability(self) -> Availability:
         for module, hint in (
@@ -110,10 +136,10 @@ class FaceTracker(Engine):
                 duration=info.duration,
             )
         report(0.02, "loading models")
-        embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
-        with BlazeFaceDetector(self.settings) as detector:
-            landmarker = MouthLandmarker()
-            tracks, chips, frames = self._scan(video, info, scenes, detector, landmarker, report)
+        detector, landmarker, embedder = self._models()
+        tracks, chips, frames = self._scan(
+            video, info, scenes, (detector, landmarker, embedder), report
+        )
         report(0.92, "identifying faces")
         result_tracks = self._identify(tracks, chips, embedder)
         width, height = info.display_size
@@ -136,14 +162,13 @@ class FaceTracker(Engine):
         video: Path,
         info: VideoProbe,
         scenes: SceneResult | None,
-        detector: BlazeFaceDetector,
-        landmarker: MouthLandmarker,
+        models: tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None],
         report: ProgressHook,
     ) -> tuple[list[OpenTrack], dict[int, _Chips], int]:
+        detector, landmarker, embedder = models
         width, height = _analysis_size(info, self.settings.max_frame_side)
         tracker = SceneTracker(self.settings)
         chips: dict[int, _Chips] = {}
-        embedder = FaceEmbedder() if self.settings.embeddings_per_track else None
         last_report, frames = time.monotonic(), 0
         for frame in iter_frames(
             video,
@@ -223,6 +248,24 @@ class FaceTracker(Engine):
             )
             for track, face_id, embedding in zip(tracks, face_ids, embeddings, strict=True)
         ]
+
+
+def _register_thread_exit(function: Any, *args: Any) -> None:
+    """Run ``function(*args)`` when the interpreter stops threads (before atexit)."""
+    register = getattr(threading, "_register_atexit", None)
+    try:
+        if register is not None:
+            register(function, *args)
+            return
+    except RuntimeError:  # already shutting down
+        return
+    atexit.register(function, *args)
+
+
+def _close_at_exit(tracker: weakref.ref[FaceTracker]) -> None:
+    alive = tracker()
+    if alive is not None:
+        alive.close()
 
 
 def _analysis_size(info: VideoProbe, max_side: int) -> tuple[int, int]:
