@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,8 @@ import pytest
 from tests.jobs.job_testing import balance_of, charge, db_url, load_job, make_account
 from vidlens.errors import Conflict, InvalidInput, NotFound
 from vidlens.jobs import lifecycle, service
-from vidlens.jobs.events import PrefixedEvents, WebhookEvent
+from vidlens.jobs.events import EventFormatter, JobEvent, PrefixedEvents, WebhookEvent
+from vidlens.jobs.handlers import HandlerRegistry, HandlerSpec
 from vidlens.storage.db import Database
 from vidlens.storage.tables import Job, WebhookDelivery, utcnow
 from vidlens.webhooks.service import list_deliveries
@@ -376,6 +378,44 @@ def test_state_changes_queue_webhooks_and_progress_is_throttled(db: Database) ->
         ("transcription.progress", "processing"),  # crossed 10 %
         ("transcription.progress", "processing"),  # crossed 50 %
         ("transcription.completed", "completed"),
+    ]
+
+
+@dataclass(frozen=True)
+class _PhaselessEvents:
+    """A contract whose payload has progress but no phase (the AI gateway's)."""
+
+    shows_phase = False
+
+    def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
+        return PrefixedEvents("video-analysis")(job, event)
+
+
+@pytest.mark.parametrize("through_registry", [False, True])
+def test_phase_changes_are_not_announced_to_a_contract_without_phases(
+    db: Database, through_registry: bool
+) -> None:
+    account = make_account(db)
+    job_id = _submit(db, account, kind="phaseless", webhook_url="http://127.0.0.1:9/hook")
+    registry = HandlerRegistry()
+    registry.add(HandlerSpec(kind="phaseless", func=lambda ctx: {}, events=_PhaselessEvents()))
+    events: EventFormatter = registry.format_event if through_registry else _PhaselessEvents()
+    with db.session() as session:
+        lifecycle.claim_next(session=session, owner="w", lease_seconds=LEASE, events=events)
+    steps = [(0, "downloading"), (2, "probing"), (5, "diarization: embeddings"), (8, "asr")]
+    for percent, phase in [*steps, (9, "asr"), (31, "frames"), (32, "text")]:
+        with db.session() as session:
+            lifecycle.record_progress(
+                session=session,
+                job_id=job_id,
+                owner="w",
+                percent=percent,
+                phase=phase,
+                events=events,
+            )
+    assert _events(db, job_id) == [
+        ("video-analysis.progress", "processing"),  # claimed
+        ("video-analysis.progress", "processing"),  # crossed 10 % (and 20 %) at once
     ]
 
 

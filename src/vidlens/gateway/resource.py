@@ -94,6 +94,7 @@ class ResourceEvents:
 
     prefix: str
     render: Callable[[Job], dict[str, Any]]
+    shows_phase = False  # the resource has no phase: progress events follow 10 % steps
 
     def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
         name = f"{self.prefix}.{'failed' if event == 'cancelled' else event}"
@@ -105,6 +106,8 @@ class TranscriptionEvents:
     """Webhooks in the contract's body: ``{"event": "transcription.<x>", "data": resource}``
     (sent raw, not wrapped in the Standard Webhooks envelope; still signed with the
     ``webhook-*`` headers)."""
+
+    shows_phase = False
 
     def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
         return ResourceEvents("transcription", transcription_resource)(job, event)

@@ -42,9 +42,27 @@ class WebhookEvent:
 
 
 class EventFormatter(Protocol):
-    """Turns a job event into a webhook, or None to send nothing for it."""
+    """Turns a job event into a webhook, or None to send nothing for it.
+
+    A formatter whose payload carries no phase may set ``shows_phase = False``: its
+    ``progress`` events are then sent when the job is claimed and when progress crosses a
+    step, not on phase changes its receivers cannot see.
+    """
 
     def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None: ...
+
+
+def progress_is_notable(events: EventFormatter, job: Job, *, new: float, phase: str | None) -> bool:
+    """Whether moving ``job`` (still at its stored progress and phase) to ``new`` percent and
+    ``phase`` deserves a ``progress`` webhook."""
+    if crosses_progress_step(job.progress, new):
+        return True
+    if phase == job.phase:
+        return False
+    dispatch = getattr(events, "shows_phase_of", None)
+    if callable(dispatch):
+        return bool(dispatch(job))
+    return bool(getattr(events, "shows_phase", True))
 
 
 def priority_name(rank: int) -> str:

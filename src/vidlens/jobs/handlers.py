@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -187,12 +187,29 @@ class HandlerRegistry:
             return default
         return spec.timeout_seconds
 
-    def format_event(self, job: Job, event: JobEvent) -> WebhookEvent | None:
-        """The webhook for ``event`` of ``job``, as its kind's formatter shapes it (an
-        :class:`~vidlens.jobs.events.EventFormatter` over every kind)."""
-        spec = self._specs.get(job.kind)
-        formatter = spec.events if spec is not None else STANDARD_EVENTS
-        return formatter(job, event)
+    @property
+    def format_event(self) -> KindEvents:
+        """The :class:`~vidlens.jobs.events.EventFormatter` over every kind: each job's
+        webhooks as its kind's formatter shapes them."""
+        return KindEvents(self._specs)
+
+
+@dataclass(frozen=True)
+class KindEvents:
+    """Dispatches each job's events to its kind's formatter (the default for unknown kinds)."""
+
+    specs: Mapping[str, HandlerSpec]
+
+    def formatter(self, kind: str) -> EventFormatter:
+        spec = self.specs.get(kind)
+        return spec.events if spec is not None else STANDARD_EVENTS
+
+    def __call__(self, job: Job, event: JobEvent) -> WebhookEvent | None:
+        return self.formatter(job.kind)(job, event)
+
+    def shows_phase_of(self, job: Job) -> bool:
+        """Whether ``job``'s webhooks carry its phase."""
+        return bool(getattr(self.formatter(job.kind), "shows_phase", True))
 
 
 def load_registry(settings: Settings) -> HandlerRegistry:

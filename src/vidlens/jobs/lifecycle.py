@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from vidlens.jobs._transitions import check_json_object, finish, held, lock, requeue, rowcount
-from vidlens.jobs.events import STANDARD_EVENTS, EventFormatter, announce, crosses_progress_step
+from vidlens.jobs.events import STANDARD_EVENTS, EventFormatter, announce, progress_is_notable
 from vidlens.storage.tables import Job, utcnow
 
 logger = logging.getLogger(__name__)
@@ -155,14 +155,15 @@ def record_progress(
 ) -> ProgressState:
     """Store progress (0-100, clamped) and phase, and report whether cancel was requested.
 
-    A ``progress`` webhook is queued when the phase changes or progress crosses a multiple
-    of :data:`~vidlens.jobs.events.PROGRESS_EVENT_STEP` percent.
+    A ``progress`` webhook is queued when progress crosses a multiple of
+    :data:`~vidlens.jobs.events.PROGRESS_EVENT_STEP` percent or the phase changes (see
+    :func:`~vidlens.jobs.events.progress_is_notable`).
     """
     job = held(session, job_id, owner)
     if job is None:
         return ProgressState(held=False, cancel_requested=False)
     percent = min(max(percent, 0.0), 100.0)
-    notable = phase != job.phase or crosses_progress_step(job.progress, percent)
+    notable = progress_is_notable(events, job, new=percent, phase=phase)
     job.progress = percent
     job.phase = phase
     job.updated_at = now or utcnow()
