@@ -15,8 +15,10 @@ from tests.conftest import ClientFactory, make_key
 from tests.gateway.conftest import MediaServer
 from tests.webhooks.webhook_testing import poll_until
 from vidlens.config import EngineSettings, Settings
+from vidlens.engines.base import Availability
 from vidlens.engines.moderation.nudity import NUDENET
 from vidlens.engines.packaged import locate
+from vidlens.engines.scenes.engine import SceneDetector
 from vidlens.engines.vision.labels import LabelSettings
 
 SettingsMaker = Callable[..., Settings]
@@ -82,13 +84,22 @@ def test_malformed_envelopes_answer_jsonapi_errors(idle: tuple[TestClient, dict[
     assert _error(client, headers, ["not", "an", "object"])["code"] == "VALIDATION_ERROR"
 
 
-def test_unsupported_features_are_named(idle: tuple[TestClient, dict[str, str]]) -> None:
+def test_unsupported_features_are_named(
+    idle: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # without PyAV the shot detector cannot run, and faces (cut at shots) neither
+    monkeypatch.setattr(
+        SceneDetector,
+        "availability",
+        lambda self: Availability.missing("PyAV is not installed", hint="pip install av"),
+    )
     client, headers = idle
     error = _error(client, headers, _body(["ocr", "labels", "scenes"]))
     assert error["code"] == "UNSUPPORTED_FEATURE"
     assert "labels" in error["detail"]
     assert "scenes" in error["detail"]
     assert "ocr (" not in error["detail"]  # ocr is supported: only the others are named
+    assert "PyAV is not installed" in error["detail"]
     asked = _error(client, headers, _body(["faces"], provider="vidlens-local"))
     assert "faces" in asked["detail"]
 

