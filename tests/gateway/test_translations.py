@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import threading
+import zipfile
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -194,6 +195,34 @@ def test_documents_keep_timestamps_markup_and_formatting(
     assert translated.tables[0].cell(0, 0).text == "Buenos días"
     link = done["a.docx"]["attributes"]["result"]["download_url"]
     assert client.get(link.split("signature=")[0] + "signature=forged").status_code == 403
+
+
+def test_broken_docx_documents_fail_with_unsupported_document(
+    local: tuple[TestClient, dict[str, str]], media_server: MediaServer
+) -> None:
+    client, headers = local
+    whole = _documents()["a.docx"]
+    content_types = io.BytesIO()
+    with zipfile.ZipFile(content_types, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")  # not well-formed XML
+    corrupt = bytearray(whole)
+    corrupt[len(corrupt) // 3] ^= 0xFF  # a flipped byte inside a compressed part
+    broken = {
+        "plain.docx": b"My friend lives in a big house.\n",  # text named .docx
+        "truncated.docx": whole[: len(whole) // 2],
+        "bad-xml.docx": content_types.getvalue(),
+        "corrupt.docx": bytes(corrupt),
+    }
+    for name, data in broken.items():
+        (media_server.folder / name).write_bytes(data)
+        url = media_server.url(name)
+        done = _run(
+            client, headers, _body({"type": "document", "url": url, "target_language": "es"})
+        )
+        attributes = done["attributes"]
+        assert attributes["status"] == "failed", (name, attributes)
+        assert attributes["error"]["code"] == "UNSUPPORTED_DOCUMENT", (name, attributes["error"])
+        assert ".docx" in attributes["error"]["message"], (name, attributes["error"])
 
 
 @pytest.fixture

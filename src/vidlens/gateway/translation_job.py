@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from vidlens.engines.translation.documents import (
     DocumentFormat,
     TranslatedDocument,
+    UnsupportedDocument,
     detect_format,
     translate_document,
 )
@@ -188,13 +189,7 @@ def _translate_document(
     ctx.progress(0.0, "downloading")
     data, name = _fetch(ctx, str(source["url"]))
     fmt = detect_format(name, data[:4096])
-    collected: list[str] = []
-
-    def collect(texts: Sequence[str], markup: Markup) -> list[str]:
-        collected.extend(texts)
-        return list(texts)
-
-    translate_document(data, fmt, collect)  # the texts alone: for detection and validation
+    collected = _read_texts(data, fmt)  # the texts alone: for detection and validation
     pair, detected = _pair(translator, "\n".join(collected)[:20000], source, options)
     document = translate_document(data, fmt, _bound(ctx, translator, pair))
     key = _store(ctx, document, fmt)
@@ -213,6 +208,49 @@ def _translate_document(
         "format": fmt,
         "document_key": key,
     }
+
+
+def _read_texts(data: bytes, fmt: DocumentFormat) -> list[str]:
+    """The document's texts, read once without translating (the second pass parses the same
+    bytes, so a document that reads here also translates).
+
+    Raises:
+        UnsupportedDocument: the bytes are not a readable ``fmt`` document; the engine
+            reports most cases itself, this also covers what python-docx lets through for a
+            file that is not a ZIP archive, a truncated or corrupt one (bad CRC, broken
+            deflate stream) and parts that are not well-formed XML.
+    """
+    import zipfile
+    import zlib
+
+    collected: list[str] = []
+
+    def collect(texts: Sequence[str], markup: Markup) -> list[str]:
+        collected.extend(texts)
+        return list(texts)
+
+    unreadable: tuple[type[BaseException], ...] = (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+    )
+    try:
+        from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
+
+        unreadable = (*unreadable, etree.LxmlError)
+    except ImportError:  # pragma: no cover - lxml comes with python-docx
+        pass
+    try:
+        translate_document(data, fmt, collect)
+    except VidlensError:
+        raise
+    except unreadable as exc:
+        what = f"The .{fmt} file is malformed or truncated"
+        raise UnsupportedDocument(f"{what} ({type(exc).__name__}: {exc}).") from None
+    return collected
 
 
 def _store(ctx: JobContext, document: TranslatedDocument, fmt: DocumentFormat) -> str:
