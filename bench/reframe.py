@@ -17,7 +17,15 @@ end-to-end time of ``POST /api/v2/reframe`` on a 60 s 1080p talking video.
    worker slot, job in a child process); wall time from ``POST /api/v2/reframe {url}`` to
    every step completed, each step's time, then the download. Target: <= 60 s.
 
-Usage: .venv/bin/python bench/reframe.py [--skip-accuracy] [--skip-e2e]
+3. **CPU per step** (``--steps``): the same 60 s video, every step of the one-call chain run
+   in this process one after the other (``vidlens.reframe.steps.run_step``, as the job
+   does), each with its CPU seconds (user + system of this process and its children, from
+   ``getrusage``) and wall time; model loading is included, as in a fresh job process.
+   The idle 2-core wall estimate of the job follows the pipeline's parallel structure (see
+   ``step_costs``): the longer of the two branches, each step on one core but the render
+   on two, and never under the total CPU over two cores.
+
+Usage: .venv/bin/python bench/reframe.py [--skip-accuracy] [--skip-e2e] [--steps]
 Writes bench/results/reframe.json and prints markdown tables.
 """
 
@@ -328,10 +336,71 @@ def end_to_end(video: Path) -> dict[str, Any]:
         files.shutdown()
 
 
+def _usage() -> tuple[float, float]:
+    """(user, system) CPU seconds of this process and its waited-for children."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + kids.ru_utime, own.ru_stime + kids.ru_stime
+
+
+def step_costs(video: Path) -> dict[str, Any]:
+    """CPU and wall seconds of each pipeline step, run in sequence in this process."""
+    from vidlens.config import load_settings
+    from vidlens.engines.base import no_progress
+    from vidlens.reframe.steps import PIPELINE, PipelineEngines, StepInput, run_step
+
+    data = Path(tempfile.mkdtemp(prefix="vidlens-reframe-steps-"))
+    settings = load_settings(data_dir=data)
+    engines = PipelineEngines()
+    results: dict[str, dict[str, Any]] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for name in PIPELINE:
+        output = data / f"{name}.mp4" if name == "reframe" else None
+        load = Path("/proc/loadavg").read_text().split()[0]
+        user, system = _usage()
+        started = time.perf_counter()
+        outcome = run_step(
+            name, StepInput(video, settings, dict(results), {}, output, no_progress, engines)
+        )
+        wall = time.perf_counter() - started
+        user2, system2 = _usage()
+        results[name] = outcome.result
+        rows[name] = {
+            "cpu_seconds": round(user2 - user + system2 - system, 2),
+            "user": round(user2 - user, 2),
+            "system": round(system2 - system, 2),
+            "wall_seconds": round(wall, 2),
+            "loadavg_1min_at_start": float(load),
+        }
+        print(f"| {name} | {rows[name]['cpu_seconds']:.1f} | {wall:.1f} | {load} |", flush=True)
+    total = sum(r["cpu_seconds"] for r in rows.values())
+    cpu = {k: v["cpu_seconds"] for k, v in rows.items()}
+    # The job's structure (vidlens.reframe.jobs.pipeline): video branch = scenes, faces,
+    # (wait for diarization), active speaker, render; audio branch = diarization, then
+    # transcription beside active speaker and the render. On two idle cores: each step on
+    # one core except the render (decoder and x264 threads: two), and never less than the
+    # total CPU over two cores.
+    before_speaker = max(cpu["scene_detection"] + cpu["face_tracking_yolov8"], cpu["diarization"])
+    video_path = before_speaker + cpu["active_speaker"] + cpu["reframe"] / 2
+    audio_path = cpu["diarization"] + cpu.get("transcription", 0.0)
+    estimate = max(video_path, audio_path, total / 2)
+    faces = results["face_tracking_yolov8"]
+    return {
+        "steps": rows,
+        "cpu_seconds_total": round(total, 2),
+        "idle_two_core_wall_estimate": round(estimate, 1),
+        "tracks": len(faces.get("tracks", [])),
+        "scenes": results["scene_detection"].get("scene_count"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-e2e", action="store_true")
+    parser.add_argument("--steps", action="store_true", help="CPU and wall per step")
     args = parser.parse_args()
     folder = ROOT / "bench" / ".cache" / "reframe"
     folder.mkdir(parents=True, exist_ok=True)
@@ -364,12 +433,16 @@ def main() -> None:
         report["machine"]["loadavg_e2e_start"] = Path("/proc/loadavg").read_text().split()[:3]
         report["end_to_end"] = end_to_end(long_video(folder))
         print(json.dumps(report["end_to_end"], indent=1), flush=True)
+    if args.steps:
+        print("| step | CPU s | wall s | loadavg |\n|---|---|---|---|", flush=True)
+        report["step_costs"] = step_costs(long_video(folder))
+        print(json.dumps({k: v for k, v in report["step_costs"].items() if k != "steps"}))
     report["machine"]["loadavg_after"] = Path("/proc/loadavg").read_text().split()[:3]
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / "reframe.json"
     if target.exists():  # a skipped part keeps its previous figures (with their own date)
         previous = json.loads(target.read_text())
-        for part in ("active_speaker", "end_to_end"):
+        for part in ("active_speaker", "end_to_end", "step_costs"):
             if part not in report and part in previous:
                 report[part] = previous[part]
                 report.setdefault("kept_from", {})[part] = previous.get("date")

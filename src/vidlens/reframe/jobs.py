@@ -184,10 +184,13 @@ def step(ctx: JobContext) -> dict[str, Any]:
 
 @job_handler("reframe.pipeline", event_prefix="reframe", retryable=False)
 def pipeline(ctx: JobContext) -> dict[str, Any]:
-    """Ingest ``params.url`` (unless the video is already ingested), then run every step:
-    the video branch (scene detection, face tracking) and the audio branch (diarization,
-    transcription) side by side, in two threads (each is mostly single-threaded: on two
-    cores this saves about a third of the time), then active speaker and reframe."""
+    """Ingest ``params.url`` (unless the video is already ingested), then run every step
+    in two threads: the video branch (scene detection, face tracking, then active speaker
+    and the render) and the audio branch (diarization, then transcription). Active speaker
+    waits for diarization (its turns sharpen the scores); the transcript is needed by no
+    other step of the chain, so it runs beside active speaker and the render instead of
+    before them. Each branch is mostly single-threaded: on two cores the branches side by
+    side keep both busy."""
     video = _video(ctx)
     parameters: dict[str, Any] = dict(ctx.params.get("parameters") or {})
     if video.media_id is None:
@@ -198,9 +201,14 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
     ]
     progress = _Progress(ctx, {s: WEIGHTS[s] for s in chain}, INGEST_SHARE)
     summaries: dict[str, Any] = {}
+    done = {name: threading.Event() for name in chain}
 
     def branch(steps: list[str]) -> None:
         for name in steps:
+            for needed in _WAITS_FOR.get(name, ()):
+                while needed in done and not done[needed].wait(0.2):
+                    if progress.stopped:
+                        raise _Stopped(name)
             step_parameters = parameters if name == "reframe" else {}
             try:
                 result = _run(ctx, video, name, step_parameters, progress.hook(name))
@@ -215,9 +223,10 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
                 raise
             progress.finished(name)
             summaries[name] = _summary(result)
+            done[name].set()
 
-    video_branch: list[str] = [s for s in ("scene_detection", "face_tracking_yolov8") if s in chain]
     audio_branch: list[str] = [s for s in ("diarization", "transcription") if s in chain]
+    video_branch = [s for s in chain if s not in audio_branch]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="reframe-branch") as pool:
         futures = [pool.submit(branch, video_branch), pool.submit(branch, audio_branch)]
         wait(futures, return_when=FIRST_EXCEPTION)
@@ -225,11 +234,15 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
         if failed:
             progress.stopped = True  # the other branch stops at its next progress report
             wait(futures)
-            error = failed[0].exception()
+            errors = [f.exception() for f in futures if f.exception() is not None]
+            error = next((e for e in errors if not isinstance(e, _Stopped)), errors[0])
             assert error is not None
             raise error
-    branch([s for s in chain if s not in video_branch and s not in audio_branch])
     return {"video_id": video.id, "steps": summaries}
+
+
+_WAITS_FOR: dict[str, tuple[str, ...]] = {"active_speaker": ("diarization",)}
+"""Steps of the video branch that wait for a step of the audio branch."""
 
 
 def _summary(result: dict[str, Any]) -> dict[str, Any]:

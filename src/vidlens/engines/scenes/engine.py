@@ -6,6 +6,7 @@ import importlib.util
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.scenes.detector import find_boundaries
@@ -72,8 +73,6 @@ class SceneDetector(Engine):
     def _features(
         self, video: Path, report: ProgressHook
     ) -> tuple[VideoProbe, list[float], list[float], list[float], list[float]]:
-        import numpy as np
-
         width = self.settings.analysis_width
         probed: list[VideoProbe] = []
 
@@ -86,30 +85,77 @@ class SceneDetector(Engine):
                 )
             probed.append(info)
 
-        changes: list[float] = []
-        luma: list[float] = []
-        skips: list[float] = []
+        features = _Features()
         times: list[float] = []
-        previous: np.ndarray | None = None
-        before: np.ndarray | None = None
         last_report = time.monotonic()
         frames = iter_small_yuv(
             video, width=width, threads=self.settings.decode_threads, on_probe=check
         )
         for frame in frames:
             assert frame.array is not None  # iter_small_yuv converts every frame
-            planes = frame.array.astype(np.int16)
-            changes.append(0.0 if previous is None else float(np.abs(planes - previous).mean()))
-            skips.append(0.0 if before is None else float(np.abs(planes - before).mean()))
-            y = float(planes[0].mean())
-            luma.append(max(0.0, min(255.0, (y - _LIMITED_BLACK) * 255.0 / _LIMITED_SPAN)))
+            features.add(frame.array)
             times.append(frame.time)
-            before, previous = previous, planes
             if time.monotonic() - last_report >= _PROGRESS_EVERY:
                 last_report = time.monotonic()
                 total = probed[0].frame_count if probed else 1
                 report(min(0.99, frame.index / max(1, total)), "detecting scenes")
+        changes, luma, skips = features.finish()
         return probed[0], changes, luma, skips, times
+
+
+_CHUNK = 256
+"""Frames scored together (one vectorised difference per chunk instead of per frame)."""
+
+
+class _Features:
+    """Per-frame change, two-frame change and luma of small ``(3, h, w)`` frames, computed a
+    chunk at a time; the last two frames of each chunk are carried into the next."""
+
+    def __init__(self) -> None:
+        self._buffer: Any = None
+        self._count = 0
+        self._carried = 0
+        self.changes: list[float] = []
+        self.skips: list[float] = []
+        self.luma: list[float] = []
+
+    def add(self, planes: Any) -> None:
+        import numpy as np
+
+        if self._buffer is None or self._buffer.shape[1:] != planes.shape:
+            if self._buffer is not None:
+                self._flush()
+                self._carried = 0
+            self._buffer = np.empty((_CHUNK + 2, *planes.shape), dtype=np.int16)
+        self._buffer[self._carried + self._count] = planes
+        self._count += 1
+        if self._carried + self._count == self._buffer.shape[0]:
+            self._flush()
+
+    def _flush(self) -> None:
+        import numpy as np
+
+        if not self._count:
+            return
+        held, new = self._carried, self._count
+        block = self._buffer[: held + new]
+        axes = (1, 2, 3)
+        y = block[held:, 0].mean(axis=(1, 2))
+        self.luma.extend(np.clip((y - _LIMITED_BLACK) * 255.0 / _LIMITED_SPAN, 0.0, 255.0).tolist())
+        one = np.abs(block[1:] - block[:-1]).mean(axis=axes)  # change into frames 1..
+        two = np.abs(block[2:] - block[:-2]).mean(axis=axes) if len(block) > 2 else one[:0]
+        # Frame k of the block (k >= held) gets one[k - 1] and two[k - 2] when they exist.
+        for k in range(held, held + new):
+            self.changes.append(float(one[k - 1]) if k >= 1 else 0.0)
+            self.skips.append(float(two[k - 2]) if k >= 2 else 0.0)
+        keep = min(2, held + new)
+        self._buffer[:keep] = block[held + new - keep : held + new]
+        self._carried, self._count = keep, 0
+
+    def finish(self) -> tuple[list[float], list[float], list[float]]:
+        """``(changes, luma, skips)``, one value per frame added."""
+        self._flush()
+        return self.changes, self.luma, self.skips
 
 
 def build_result(
