@@ -13,6 +13,7 @@ from typing import Any
 
 from vidlens.engines.base import ProgressHook, no_progress
 from vidlens.engines.pose import MediaPipePoseEngine, PoseSequence, PoseSettings
+from vidlens.engines.pose.frames import FrameStore
 from vidlens.errors import MediaRejected
 from vidlens.gait.analysis import GaitAnalysis, analyze
 from vidlens.gait.errors import NoPersonDetected
@@ -38,9 +39,14 @@ class GaitRun:
 
 
 def estimate_pose(
-    path: Path, pose: PoseSettings, options: GaitOptions, progress: ProgressHook = no_progress
+    path: Path,
+    pose: PoseSettings,
+    options: GaitOptions,
+    progress: ProgressHook = no_progress,
+    frames: FrameStore | None = None,
 ) -> PoseSequence:
-    """The runner's pose sequence.
+    """The runner's pose sequence (``frames``: filled with the decoded frames, see
+    :meth:`MediaPipePoseEngine.estimate`).
 
     Raises:
         MediaRejected: nobody in the video (code ``no_person_detected``, message in the
@@ -52,7 +58,7 @@ def estimate_pose(
         progress(POSE_SHARE * fraction, phase or "detecting pose")
 
     try:
-        return MediaPipePoseEngine(pose).estimate(path, progress=hook)
+        return MediaPipePoseEngine(pose).estimate(path, progress=hook, frames=frames)
     except MediaRejected as exc:
         if exc.fields.get("code") == "no_person_detected":
             raise NoPersonDetected(text("error_no_person_detected", options.language)) from exc
@@ -70,13 +76,33 @@ def run(
 ) -> GaitRun:
     """Pose, analysis, annotated video and thumbnail (written into ``folder``), raw data.
 
+    The frames decoded for the pose are kept in memory (:class:`FrameStore`, when the clip
+    fits its budget and the pose and the video have the same size: both 960 px by default) and
+    drawn on for the annotated video, so the clip is decoded only once.
+
     Raises:
         MediaRejected: nobody in the video (``no_person_detected``) or not one step seen
             (``no_steps``).
         UnsupportedMedia: the video cannot be decoded.
         EngineUnavailable: ffmpeg or the pose model is missing.
     """
-    sequence = estimate_pose(path, pose, options, progress)
+    frames = FrameStore()
+    try:
+        return _run(path, options, pose, video, folder, progress, frames)
+    finally:
+        frames.clear()
+
+
+def _run(
+    path: Path,
+    options: GaitOptions,
+    pose: PoseSettings,
+    video: VideoSettings,
+    folder: Path,
+    progress: ProgressHook,
+    frames: FrameStore,
+) -> GaitRun:
+    sequence = estimate_pose(path, pose, options, progress, frames)
     progress(POSE_SHARE, "analysing")
     analysis = analyze(sequence, options)
     progress(ANALYSIS_DONE, "rendering video")
@@ -96,6 +122,7 @@ def run(
         share = VIDEO_DONE - ANALYSIS_DONE
         progress(ANALYSIS_DONE + share * fraction, phase or "rendering video")
 
-    rendered = render(path, notes, folder, video, progress=video_hook)
+    rendered = render(path, notes, folder, video, progress=video_hook, frames=frames)
+    frames.clear()
     progress(VIDEO_DONE, "saving")
     return GaitRun(analysis.sequence, analysis, rendered, raw_data(analysis.sequence))

@@ -17,6 +17,10 @@ runs its graph outside the GIL). Each piece starts with a fresh detection; peopl
 across the cut by the same torso-distance rule as between any two frames.
 
 Each landmarker is created per piece and closed explicitly (``close()``), as MediaPipe needs.
+
+Given a :class:`~vidlens.engines.pose.frames.FrameStore`, the workers keep every decoded frame
+in it (when the clip fits its budget), so that the caller (the annotated video) need not decode
+the file again.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import numpy as np
 from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.pose import model as pose_model
 from vidlens.engines.pose.decode import FrameReader, StreamGeometry, probe_stream, scaled_size
+from vidlens.engines.pose.frames import FrameStore
 from vidlens.engines.pose.motion import GlobalMotion
 from vidlens.engines.pose.recovery import Recovery
 from vidlens.engines.pose.sequence import build_sequence
@@ -119,12 +124,19 @@ class MediaPipePoseEngine(Engine):
         )
         return vision.PoseLandmarker.create_from_options(options)
 
-    def estimate(self, path: Path, progress: ProgressHook = no_progress) -> PoseSequence:
+    def estimate(
+        self,
+        path: Path,
+        progress: ProgressHook = no_progress,
+        frames: FrameStore | None = None,
+    ) -> PoseSequence:
         """The main person's pose on every frame of ``path``.
 
         Arguments:
             path: a video file (any container ffmpeg reads from the allowed demuxers).
             progress: receives the fraction of frames processed and the phase.
+            frames: when given, filled with the decoded frames (at the decoding size, see
+                :meth:`FrameStore.open`) if they fit its budget.
 
         Raises:
             UnsupportedMedia: the file cannot be decoded.
@@ -136,8 +148,10 @@ class MediaPipePoseEngine(Engine):
         settings = self.settings
         geometry = probe_stream(path, ffprobe=settings.ffprobe)
         size = scaled_size(geometry.width, geometry.height, settings.max_side_pixels)
+        store = frames if frames is not None else FrameStore(budget_bytes=0)
+        store.open(size, min(len(geometry.times), settings.max_frames))
         progress(0.0, "detecting pose")
-        parts = self._forward(path, geometry, size, progress)
+        parts = self._forward(path, geometry, size, store, progress)
         count, poses, shifts = _joined(parts)
         tracks: list[PersonTrack] = []
         for index, frame_poses in enumerate(poses):
@@ -164,7 +178,12 @@ class MediaPipePoseEngine(Engine):
         )
 
     def _forward(
-        self, path: Path, geometry: StreamGeometry, size: tuple[int, int], progress: ProgressHook
+        self,
+        path: Path,
+        geometry: StreamGeometry,
+        size: tuple[int, int],
+        store: FrameStore,
+        progress: ProgressHook,
     ) -> list[_Piece]:
         """Run the pieces in parallel; report progress from this thread."""
         known = len(geometry.times)
@@ -174,7 +193,9 @@ class MediaPipePoseEngine(Engine):
         stop = threading.Event()
         total = max(1, sum(p.stop - p.start for p in parts))
         with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="pose") as pool:
-            futures = [pool.submit(self._run_piece, path, geometry, size, p, stop) for p in parts]
+            futures = [
+                pool.submit(self._run_piece, path, geometry, size, p, store, stop) for p in parts
+            ]
             try:
                 _follow(futures, parts, total, progress)
             finally:
@@ -187,6 +208,7 @@ class MediaPipePoseEngine(Engine):
         geometry: StreamGeometry,
         size: tuple[int, int],
         piece: _Piece,
+        store: FrameStore,
         stop: threading.Event,
     ) -> None:
         import mediapipe as mp  # type: ignore[import-untyped]  # no stubs
@@ -205,6 +227,7 @@ class MediaPipePoseEngine(Engine):
                     poses = recovery.update(frame, poses)
                     piece.shifts.append(motion.update(frame, [p[0] for p in poses]))
                     piece.poses.append(poses)
+                    store.put(piece.start + offset, frame)
         finally:
             landmarker.close()
             recovery.close()
@@ -223,12 +246,18 @@ class MediaPipePoseEngine(Engine):
         )
 
     def _track_back(
-        self, path: Path, size: tuple[int, int], geometry: StreamGeometry, subject: PersonTrack
+        self,
+        path: Path,
+        size: tuple[int, int],
+        geometry: StreamGeometry,
+        subject: PersonTrack,
     ) -> None:
         """Track the subject backwards from its first detection over the frames before it.
 
         The frames up to the first detection are decoded again (only the last
-        :data:`BACKTRACK_SECONDS` are kept) and fed in reverse order to a fresh VIDEO-mode
+        :data:`BACKTRACK_SECONDS` are kept; not taken from the frame store, whose YUV 4:2:0
+        copies differ slightly from the decoded RGB and moved the tracked landmarks enough to
+        lose a step on a labelled clip) and fed in reverse order to a fresh VIDEO-mode
         landmarker, starting on the first detected frame so that its tracker locks on to the
         subject; poses continuing the subject's track are prepended to it.
         """
