@@ -221,3 +221,15 @@ def test_providers_list_scenes_and_faces(api: Any) -> None:
     faces = FaceTracker(FaceTrackingSettings()).availability()
     assert ("faces" in offered) == faces.available
     assert provider["meta"]["models"]["faces"]["fingerprint"] == "dlib-resnet-v1-128d"
+
+
+def test_openapi_documents_the_fingerprint_encoding(api: Any) -> None:
+    client, _ = api
+    document = client.get("/openapi.json").json()
+    result = document["paths"]["/v1/video-analyses/{job_id}/result"]["get"]["responses"]["200"]
+    schema = result["content"]["application/json"]["schema"]["properties"]
+    face = schema["faces"]["anyOf"][0]["items"]["properties"]
+    assert "float32" in face["fingerprint"]["description"]
+    assert "little-endian" in face["fingerprint"]["description"]
+    scene = schema["scenes"]["anyOf"][0]["items"]
+    assert set(scene["required"]) == {"index", "start", "end"}

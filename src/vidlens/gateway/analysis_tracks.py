@@ -49,10 +49,10 @@ FINGERPRINT_ENCODING = (
     "base64 (standard alphabet, padded) of 128 float32 values, little-endian (512 bytes): "
     "the L2-normalised mean of the person's dlib ResNet face embeddings "
     "(dlib_face_recognition_resnet_model_v1, faces aligned by the 5-point predictor; each "
-    "track's embeddings normalised, averaged over its tracks, normalised again). Compare two "
-    "fingerprints by Euclidean distance (or cosine similarity, their dot product): measured "
-    "on the face_recognition stills, the same person 0.27-0.31 apart across videos, "
-    "different people 0.47 and more."
+    "track's mean embedding normalised, averaged over the person's tracks, normalised again). "
+    "Compare two fingerprints by Euclidean distance (or cosine similarity, their dot "
+    "product): measured on the face_recognition stills, the same person 0.27-0.30 apart "
+    "across videos, different people 0.47 and more."
 )
 """How ``fingerprint`` is encoded (docs/gateway.md and the OpenAPI description say the same)."""
 

@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from vidlens.api.deps import ContextDep, PrincipalDep
-from vidlens.api.routes._jsonapi import json_body, json_request_body
+from vidlens.api.routes._jsonapi import inline_refs, json_body, json_request_body
 from vidlens.gateway import analysis_service, service
 from vidlens.gateway.analysis_job import analysis_resource
+from vidlens.gateway.analysis_result_schema import result_schema
 from vidlens.gateway.analysis_schemas import AnalysisCreateRequest
 
 router = APIRouter(prefix="/v1/video-analyses", tags=["video analyses"])
@@ -49,6 +50,14 @@ _RESULT_EXAMPLE: dict[str, Any] = {
         }
     ],
     "content_moderation": {"is_safe": True, "signals": []},
+    "scenes": [{"index": 0, "start": 0.0, "end": 3.0}, {"index": 1, "start": 3.0, "end": 6.0}],
+    "faces": [
+        {
+            "track_id": 1,
+            "fingerprint": "<684 base64 characters: 128 float32 little-endian>",
+            "instances": [{"start": 0.0, "end": 3.0, "confidence": 0.9312}],
+        }
+    ],
     "topics": [
         {
             "name": "Genaxis Theatre",
@@ -144,7 +153,12 @@ async def get_video_analysis(
     responses={
         200: {
             "description": "The result (video_metadata and one member per feature).",
-            "content": {"application/json": {"example": _RESULT_EXAMPLE}},
+            "content": {
+                "application/json": {
+                    "schema": inline_refs(result_schema()),
+                    "example": _RESULT_EXAMPLE,
+                }
+            },
         },
         404: {"description": "No such job, or RESULT_NOT_READY before completion."},
     },
