@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from vidlens.engines.base import ProgressHook, no_progress
-from vidlens.engines.pose.decode import FrameReader, scaled_size
+from vidlens.engines.pose.decode import FrameReader, rgb_of_i420, scaled_size
 from vidlens.engines.pose.frames import FrameStore
 from vidlens.errors import EngineUnavailable, UnsupportedMedia
 from vidlens.gait.overlay import Annotations, draw
@@ -108,11 +108,16 @@ def _decoded(
     source: Path, size: tuple[int, int], count: int, settings: VideoSettings
 ) -> Generator[np.ndarray, None, None]:
     reader = FrameReader(
-        source, size, ffmpeg=settings.ffmpeg, max_frames=count, timeout=settings.timeout_seconds
+        source,
+        size,
+        ffmpeg=settings.ffmpeg,
+        max_frames=count,
+        timeout=settings.timeout_seconds,
+        i420=True,
     )
     with reader:
-        for decoded in reader:
-            yield decoded.copy()
+        for planes in reader:
+            yield rgb_of_i420(planes)
 
 
 def _annotate_all(
