@@ -6,11 +6,16 @@
   way the job runs it: speech (Whisper base + diarization), the sampled frame pass at
   1 frame/s with OCR only, with moderation only, with both, and the text features
   (sentiment, topics, summary, brands) on the results.
+- ``scenes`` and ``faces`` (engines warm, as in a worker): the shot detector, and the face
+  tracker with those shots (what ``faces`` runs, shot detection included), on the 60 s
+  video (no faces in it) and on the shared hamilton clip (10 s, 640x360, a performer and
+  shot cuts); wall and CPU seconds (user + sys of this process).
 - Translation: Apertium en→es on English prose (the Dagon reading's reference text,
   repeated to about 20,000 characters), as plain text in one job and as a 300-cue .srt;
   characters of source text per second.
 
 Usage: .venv/bin/python bench/gateway.py   (writes bench/results/gateway.json)
+       .venv/bin/python bench/gateway.py --tracks   (scenes and faces only, printed)
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ import os
 import platform
 import resource
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from vidlens.engines.faces.engine import FaceTracker
 from vidlens.engines.moderation.nudity import ModerationFrameAnalyser, NudityDetector
 from vidlens.engines.ocr.rapid import RapidOcrEngine
 from vidlens.engines.ocr.tracks import OcrFrameAnalyser
+from vidlens.engines.scenes.engine import SceneDetector
 from vidlens.engines.speech.diarization import SpeakerDiarizer
 from vidlens.engines.speech.diarization_settings import DiarizationSettings
 from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
@@ -82,6 +90,38 @@ def timed(fn: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     value = fn()
     return value, round(time.perf_counter() - start, 2)
+
+
+def cpu_timed(fn: Any) -> tuple[Any, float, float]:
+    """``(value, wall seconds, CPU seconds)``."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    before = usage.ru_utime + usage.ru_stime
+    value, seconds = timed(fn)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return value, seconds, round(usage.ru_utime + usage.ru_stime - before, 2)
+
+
+def tracks(video: Path) -> dict[str, Any]:
+    """``scenes`` and ``faces`` the way the job runs them (engines built and warm)."""
+    detector, tracker = SceneDetector(), FaceTracker()
+    hamilton = MEDIA / "talking" / "facerec_short_hamilton_clip.mp4"
+    tracker.track(hamilton, detector.detect(hamilton))  # load the models outside timing
+    found: dict[str, Any] = {}
+    for name, clip in (("60 s 1280x720 (no faces)", video), ("hamilton 10 s 640x360", hamilton)):
+        shots, scenes_s, scenes_cpu = cpu_timed(lambda clip=clip: detector.detect(clip))
+        faces, faces_s, faces_cpu = cpu_timed(lambda c=clip, s=shots: tracker.track(c, s))
+        found[name] = {
+            "scenes": {"seconds": scenes_s, "cpu_seconds": scenes_cpu, "count": len(shots.scenes)},
+            "faces (tracking only; the feature adds the scenes row)": {
+                "seconds": faces_s,
+                "cpu_seconds": faces_cpu,
+                "tracks": len(faces.tracks),
+                "people": len(faces.face_ids),
+                "sample_fps": faces.sample_fps,
+            },
+        }
+    tracker.close()
+    return found
 
 
 def frames(video: Path, analysers: list[FrameAnalyser]) -> float:
@@ -176,11 +216,16 @@ def _ts(delta: timedelta) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         video = make_video(Path(folder))
+        if "--tracks" in sys.argv[1:]:
+            loadavg = Path("/proc/loadavg").read_text().strip()
+            print(json.dumps({"loadavg": loadavg, "tracks": tracks(video)}, indent=2))
+            return
         report = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
             "loadavg": Path("/proc/loadavg").read_text().strip(),
             "analysis": analysis(video),
+            "scenes_and_faces": tracks(video),
             "translation": translation(),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }

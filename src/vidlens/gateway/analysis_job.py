@@ -64,7 +64,7 @@ OCR_FEATURES = frozenset({"ocr", "brands", "topics", "summary"})
 VISUAL_FEATURES = frozenset({"ocr", "brands", "content_moderation", "labels", "scenes", "faces"})
 PHASE_WEIGHTS = {"speech": 45.0, "frames": 45.0, "scenes": 3.0, "faces": 9.0}
 """Relative cost of each phase (measured on the bench's 60 s 720p video: speech 53 s, the
-frame pass 22-35 s, face tracking 6.4 CPU s, shot detection 1.3 CPU s)."""
+frame pass 22-35 s, face tracking 5.8-6.4 CPU s, shot detection 0.8-1.3 CPU s)."""
 
 OCR_ENGINES = EngineCache(RapidOcrEngine)
 NUDITY = EngineCache(NudityDetector)

@@ -4,8 +4,8 @@ tiles, with dlib face embeddings from :mod:`vidlens.engines.face_id`).
 
 Each engine decodes the video itself: the shot detector needs every frame (small YUV
 planes), the face tracker decodes every frame and converts its own samples
-(``reframe.faces.sample_fps``). ``faces`` also runs the shot detector (about 1.3 CPU
-seconds per minute of 720p): a track never crosses a cut, so two people filmed at the same
+(``reframe.faces.sample_fps``). ``faces`` also runs the shot detector (about 1 CPU
+second per minute of 720p): a track never crosses a cut, so two people filmed at the same
 spot on either side of a cut are not one track. Engines are built once per worker process
 from ``reframe.scenes`` / ``reframe.faces`` and stay loaded between jobs.
 
