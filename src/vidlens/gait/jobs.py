@@ -103,6 +103,7 @@ def analyse(ctx: JobContext) -> dict[str, Any]:
         crf=settings.gait.video_crf,
         preset=settings.gait.video_preset,
         ffmpeg=settings.media.ffmpeg,
+        frame_store_bytes=settings.gait.frame_store_mb * 1024 * 1024,
     )
 
     def progress(fraction: float, phase: str | None) -> None:

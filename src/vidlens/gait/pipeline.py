@@ -86,7 +86,7 @@ def run(
         UnsupportedMedia: the video cannot be decoded.
         EngineUnavailable: ffmpeg or the pose model is missing.
     """
-    frames = FrameStore()
+    frames = FrameStore(budget_bytes=video.frame_store_bytes)
     try:
         return _run(path, options, pose, video, folder, progress, frames)
     finally:

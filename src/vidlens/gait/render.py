@@ -39,6 +39,8 @@ class VideoSettings:
     thumbnail_side: int = 640
     ffmpeg: str = "ffmpeg"
     timeout_seconds: float = 300.0
+    frame_store_bytes: int = 320 * 1024 * 1024
+    """Budget of the pose pass's frame store, reused for the video (0: decode again)."""
 
 
 @dataclass(frozen=True)
