@@ -63,13 +63,15 @@ def _stills(folder: Path, name: str, stills: list[str], size: str) -> None:
 
 @pytest.fixture(scope="module")
 def served(media_server: MediaServer) -> MediaServer:
-    """Adds the scene clips and ``people-a.mp4`` (Obama 0-2 s, Biden 2-4 s),
+    """Adds the scene clips, the hamilton clip and ``people-a.mp4`` (Obama 0-2 s, Biden 2-4 s),
     ``people-b.mp4`` (Obama and Biden together 0-2 s, Lin-Manuel Miranda 2-4 s)."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("needs ffmpeg")
     for name in ("fades", "testvideo", "counter"):
         clip = media_file(f"scenes/pyscenedetect_{name}.mp4")
         shutil.copy(clip, media_server.folder / f"{name}.mp4")
+    hamilton = media_file("talking/facerec_short_hamilton_clip.mp4")
+    shutil.copy(hamilton, media_server.folder / "hamilton.mp4")
     folder = media_server.folder
     _stills(folder, "people-a.mp4", ["facerec_obama.jpg", "facerec_biden.jpg"], "640x640")
     pair = ["facerec_obama_and_biden.jpg", "facerec_lin-manuel-miranda.png"]
@@ -189,6 +191,16 @@ def test_fingerprints_tell_people_apart_across_videos(served: MediaServer, api: 
     different = [distance(v, pair[1 - nearest[n]]) for n, v in known.items()]
     different += [distance(v, _fingerprint(miranda)) for v in known.values()]
     assert max(same) < 0.4 < min(different), (same, different)
+    # the hamilton clip (a real video with cuts): Lin-Manuel Miranda performs before and
+    # after a cutaway; his fingerprint from the still matches that one person only
+    hamilton = _completed(_analyse(api, served.url("hamilton.mp4"), ["faces"]))
+    gaps = {
+        f["track_id"]: distance(_fingerprint(miranda), _fingerprint(f)) for f in hamilton["faces"]
+    }
+    performer = min(gaps, key=lambda t: gaps[t])
+    assert gaps[performer] < 0.4 < min(g for t, g in gaps.items() if t != performer), gaps
+    (person,) = [f for f in hamilton["faces"] if f["track_id"] == performer]
+    assert len(person["instances"]) >= 2  # re-identified across the cutaway
 
 
 @pytest.mark.usefixtures("faces_available")
@@ -233,3 +245,18 @@ def test_openapi_documents_the_fingerprint_encoding(api: Any) -> None:
     assert "little-endian" in face["fingerprint"]["description"]
     scene = schema["scenes"]["anyOf"][0]["items"]
     assert set(scene["required"]) == {"index", "start", "end"}
+
+
+def test_progress_shares_follow_the_phases_that_run() -> None:
+    from vidlens.gateway.analysis_job import _shares
+
+    everything = _shares(["speech", "frames", "scenes", "faces"])
+    assert everything["speech"][0] == 5.0
+    ends = [start + share for start, share in everything.values()]
+    assert ends[-1] == pytest.approx(95.0)
+    for (start, _), end in zip(list(everything.values())[1:], ends, strict=False):
+        assert start == pytest.approx(end)  # one phase after the other, no gap
+    assert everything["faces"][1] == pytest.approx(3 * everything["scenes"][1])
+    assert _shares(["scenes"]) == {"scenes": (5.0, 90.0)}
+    speech_and_frames = _shares(["speech", "frames"])
+    assert speech_and_frames == {"speech": (5.0, 45.0), "frames": (50.0, 45.0)}  # as before
