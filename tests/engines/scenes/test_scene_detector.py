@@ -181,3 +181,31 @@ def test_min_length_keeps_the_stronger_boundary() -> None:
     fade = Boundary(frame=30, kind="fade", score=5.0, span=(28, 32))
     early = Boundary(frame=1, kind="cut", score=90.0, span=(1, 1))
     assert enforce_min_length([weak, strong, fade, early], 4) == [strong, fade]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 256])
+def test_chunked_decoding_gives_the_per_frame_pictures_and_scores(chunk: int) -> None:
+    """The chunked reader the detector uses returns the same small pictures and times as
+    the per-frame one, and the chunk-wise scores equal frame-by-frame differences."""
+    import numpy as np
+
+    from vidlens.engines.scenes.engine import _Features
+    from vidlens.engines.video.decode import iter_small_yuv, iter_small_yuv_chunks
+
+    clip = media_file("scenes/pyscenedetect_fades.mp4")
+    single = list(iter_small_yuv(clip, width=128))
+    pictures = np.stack([f.array for f in single if f.array is not None]).astype(np.int16)
+    features, times, chunks = _Features(), [], []
+    for chunk_times, frames in iter_small_yuv_chunks(clip, width=128, chunk=chunk):
+        chunks.append(frames.copy())
+        times.extend(chunk_times)
+        features.add(frames)
+    assert times == [f.time for f in single]
+    assert np.array_equal(np.concatenate(chunks), pictures)
+    changes, luma, skips = features.finish()
+    one = np.abs(pictures[1:] - pictures[:-1]).mean(axis=(1, 2, 3))
+    two = np.abs(pictures[2:] - pictures[:-2]).mean(axis=(1, 2, 3))
+    assert changes == pytest.approx([0.0, *one.tolist()], abs=1e-9)
+    assert skips == pytest.approx([0.0, 0.0, *two.tolist()], abs=1e-9)
+    y = pictures[:, 0].mean(axis=(1, 2))
+    assert luma == pytest.approx(np.clip((y - 16.0) * 255.0 / 219.0, 0, 255).tolist(), abs=1e-9)

@@ -12,7 +12,7 @@ from vidlens.engines.base import Availability, Engine, ProgressHook, no_progress
 from vidlens.engines.scenes.detector import find_boundaries
 from vidlens.engines.scenes.settings import SceneSettings
 from vidlens.engines.scenes.types import Boundary, Scene, SceneResult, Transition
-from vidlens.engines.video.decode import VideoProbe, iter_small_yuv
+from vidlens.engines.video.decode import VideoProbe, iter_small_yuv_chunks
 from vidlens.errors import MediaRejected
 
 _PROGRESS_EVERY = 0.5
@@ -88,73 +88,55 @@ class SceneDetector(Engine):
         features = _Features()
         times: list[float] = []
         last_report = time.monotonic()
-        frames = iter_small_yuv(
+        chunks = iter_small_yuv_chunks(
             video, width=width, threads=self.settings.decode_threads, on_probe=check
         )
-        for frame in frames:
-            assert frame.array is not None  # iter_small_yuv converts every frame
-            features.add(frame.array)
-            times.append(frame.time)
+        for chunk_times, frames in chunks:
+            features.add(frames)
+            times.extend(chunk_times)
             if time.monotonic() - last_report >= _PROGRESS_EVERY:
                 last_report = time.monotonic()
                 total = probed[0].frame_count if probed else 1
-                report(min(0.99, frame.index / max(1, total)), "detecting scenes")
+                report(min(0.99, len(times) / max(1, total)), "detecting scenes")
         changes, luma, skips = features.finish()
         return probed[0], changes, luma, skips, times
 
 
-_CHUNK = 256
-"""Frames scored together (one vectorised difference per chunk instead of per frame)."""
-
-
 class _Features:
     """Per-frame change, two-frame change and luma of small ``(3, h, w)`` frames, computed a
-    chunk at a time; the last two frames of each chunk are carried into the next."""
+    chunk at a time; the last two frames of each chunk are carried into the next (not
+    across a change of frame size: the first frame of a new size scores no change)."""
 
     def __init__(self) -> None:
-        self._buffer: Any = None
-        self._count = 0
-        self._carried = 0
+        self._carried: Any = None
         self.changes: list[float] = []
         self.skips: list[float] = []
         self.luma: list[float] = []
 
-    def add(self, planes: Any) -> None:
+    def add(self, frames: Any) -> None:
+        """Score ``frames``, a ``(n, 3, h, w)`` uint8 array (the frames that follow)."""
         import numpy as np
 
-        if self._buffer is None or self._buffer.shape[1:] != planes.shape:
-            if self._buffer is not None:
-                self._flush()
-                self._carried = 0
-            self._buffer = np.empty((_CHUNK + 2, *planes.shape), dtype=np.int16)
-        self._buffer[self._carried + self._count] = planes
-        self._count += 1
-        if self._carried + self._count == self._buffer.shape[0]:
-            self._flush()
-
-    def _flush(self) -> None:
-        import numpy as np
-
-        if not self._count:
+        if not len(frames):
             return
-        held, new = self._carried, self._count
-        block = self._buffer[: held + new]
-        axes = (1, 2, 3)
-        y = block[held:, 0].mean(axis=(1, 2))
+        carried = self._carried
+        if carried is not None and carried.shape[1:] != frames.shape[1:]:
+            carried = None
+        new = frames.astype(np.int16)
+        block = new if carried is None else np.concatenate([carried, new])
+        held = 0 if carried is None else len(carried)
+        y = new[:, 0].mean(axis=(1, 2))
         self.luma.extend(np.clip((y - _LIMITED_BLACK) * 255.0 / _LIMITED_SPAN, 0.0, 255.0).tolist())
-        one = np.abs(block[1:] - block[:-1]).mean(axis=axes)  # change into frames 1..
-        two = np.abs(block[2:] - block[:-2]).mean(axis=axes) if len(block) > 2 else one[:0]
-        # Frame k of the block (k >= held) gets one[k - 1] and two[k - 2] when they exist.
-        for k in range(held, held + new):
-            self.changes.append(float(one[k - 1]) if k >= 1 else 0.0)
-            self.skips.append(float(two[k - 2]) if k >= 2 else 0.0)
-        keep = min(2, held + new)
-        self._buffer[:keep] = block[held + new - keep : held + new]
-        self._carried, self._count = keep, 0
+        axes = (1, 2, 3)
+        one = np.abs(block[1:] - block[:-1]).mean(axis=axes).tolist()  # into frames 1..
+        two = np.abs(block[2:] - block[:-2]).mean(axis=axes).tolist() if len(block) > 2 else []
+        for k in range(held, len(block)):  # frame k gets one[k - 1] and two[k - 2]
+            self.changes.append(one[k - 1] if k >= 1 else 0.0)
+            self.skips.append(two[k - 2] if k >= 2 else 0.0)
+        self._carried = block[-2:].copy()
 
     def finish(self) -> tuple[list[float], list[float], list[float]]:
         """``(changes, luma, skips)``, one value per frame added."""
-        self._flush()
         return self.changes, self.luma, self.skips
 
 
