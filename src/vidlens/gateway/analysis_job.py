@@ -174,17 +174,13 @@ def _run_engines(run: _Run) -> None:
     if speech:
         _transcribe(run, *shares["speech"])
     if analysers:
-        start, share = shares["frames"]
-
-        def hook(fraction: float, phase: str | None) -> None:
-            run.ctx.progress(start + share * fraction, "analysing frames")
-
         plan = SamplingPlan(
             sample_fps=settings.video_analysis.sample_fps,
             max_side=settings.video_analysis.max_side,
             ffmpeg=run.ctx.settings.media.ffmpeg,
             ffprobe=run.ctx.settings.media.ffprobe,
         )
+        hook = _hook(run, *shares["frames"], "analysing frames")
         run.interval = run_frames(run.path, analysers, plan, progress=hook).interval
     if "scenes" in shares:
         run.scenes = detect_scenes(
