@@ -21,6 +21,8 @@ end-to-end time of ``POST /api/v2/reframe`` on a 60 s 1080p talking video.
    in this process one after the other (``vidlens.reframe.steps.run_step``, as the job
    does), each with its CPU seconds (user + system of this process and its children, from
    ``getrusage``) and wall time; model loading is included, as in a fresh job process.
+   Then the joint pass the job actually runs for scene detection + face tracking (one
+   decode for both), checked to give the same results as the two steps.
    The idle 2-core wall estimate of the job follows the pipeline's parallel structure (see
    ``step_costs``): the longer of the two branches, each step on one core but the render
    on two, and never under the total CPU over two cores.
@@ -345,28 +347,43 @@ def _usage() -> tuple[float, float]:
     return own.ru_utime + kids.ru_utime, own.ru_stime + kids.ru_stime
 
 
+JOINT = "scene_detection+face_tracking_yolov8 (one pass)"
+
+
+def _same_but_timing(joint: Any, separate: list[dict[str, Any]]) -> bool:
+    """Whether the joint pass's results equal the separate steps' but for timings."""
+
+    def strip(result: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in result.items() if k != "processing"}
+
+    return [strip(o.result) for o in joint] == [strip(r) for r in separate]
+
+
 def step_costs(video: Path) -> dict[str, Any]:
     """CPU and wall seconds of each pipeline step, run in sequence in this process."""
     from vidlens.config import load_settings
     from vidlens.engines.base import no_progress
-    from vidlens.reframe.steps import PIPELINE, PipelineEngines, StepInput, run_step
+    from vidlens.reframe.steps import (
+        PIPELINE,
+        PipelineEngines,
+        StepInput,
+        run_scenes_and_faces,
+        run_step,
+    )
 
     data = Path(tempfile.mkdtemp(prefix="vidlens-reframe-steps-"))
     settings = load_settings(data_dir=data)
     engines = PipelineEngines()
     results: dict[str, dict[str, Any]] = {}
     rows: dict[str, dict[str, Any]] = {}
-    for name in PIPELINE:
-        output = data / f"{name}.mp4" if name == "reframe" else None
+
+    def measure(name: str, run: Any) -> Any:
         load = Path("/proc/loadavg").read_text().split()[0]
         user, system = _usage()
         started = time.perf_counter()
-        outcome = run_step(
-            name, StepInput(video, settings, dict(results), {}, output, no_progress, engines)
-        )
+        outcome = run()
         wall = time.perf_counter() - started
         user2, system2 = _usage()
-        results[name] = outcome.result
         rows[name] = {
             "cpu_seconds": round(user2 - user + system2 - system, 2),
             "user": round(user2 - user, 2),
@@ -375,14 +392,37 @@ def step_costs(video: Path) -> dict[str, Any]:
             "loadavg_1min_at_start": float(load),
         }
         print(f"| {name} | {rows[name]['cpu_seconds']:.1f} | {wall:.1f} | {load} |", flush=True)
-    total = sum(r["cpu_seconds"] for r in rows.values())
+        return outcome
+
+    def step_input(name: str) -> StepInput:
+        output = data / f"{name}.mp4" if name == "reframe" else None
+        return StepInput(video, settings, dict(results), {}, output, no_progress, engines)
+
+    from vidlens.engines.faces.engine import FaceTracker
+
+    # Face models loaded first (as a row of their own), so that the separate steps and the
+    # joint pass below are compared without it.
+    tracker = engines.get("faces", settings.reframe.faces, FaceTracker)
+    measure("load face models", tracker._models)
+    for name in PIPELINE:
+        outcome = measure(name, functools.partial(run_step, name, step_input(name)))
+        results[name] = outcome.result
+    # What the one-call job runs instead of the first two steps: one decoding pass.
+    joint = measure(
+        JOINT,
+        lambda: run_scenes_and_faces(step_input("scene_detection"), no_progress),
+    )
+    separate = [results["scene_detection"], results["face_tracking_yolov8"]]
+    same = [o.result for o in joint] == separate or _same_but_timing(joint, separate)
     cpu = {k: v["cpu_seconds"] for k, v in rows.items()}
+    separate_cpu = cpu["scene_detection"] + cpu["face_tracking_yolov8"]
+    total = sum(cpu.values()) - separate_cpu  # the job runs the joint pass
     # The job's structure (vidlens.reframe.jobs.pipeline): video branch = scenes, faces,
     # (wait for diarization), active speaker, render; audio branch = diarization, then
     # transcription beside active speaker and the render. On two idle cores: each step on
     # one core except the render (decoder and x264 threads: two), and never less than the
     # total CPU over two cores.
-    before_speaker = max(cpu["scene_detection"] + cpu["face_tracking_yolov8"], cpu["diarization"])
+    before_speaker = max(cpu[JOINT], cpu["diarization"])
     video_path = before_speaker + cpu["active_speaker"] + cpu["reframe"] / 2
     audio_path = cpu["diarization"] + cpu.get("transcription", 0.0)
     estimate = max(video_path, audio_path, total / 2)
@@ -390,6 +430,8 @@ def step_costs(video: Path) -> dict[str, Any]:
     return {
         "steps": rows,
         "cpu_seconds_total": round(total, 2),
+        "cpu_seconds_total_with_separate_decodes": round(total - cpu[JOINT] + separate_cpu, 2),
+        "joint_results_equal_separate": same,
         "idle_two_core_wall_estimate": round(estimate, 1),
         "tracks": len(faces.get("tracks", [])),
         "scenes": results["scene_detection"].get("scene_count"),

@@ -24,7 +24,14 @@ from vidlens.media import service as media_service
 from vidlens.media.fetch import UrlPolicy, fetch_url
 from vidlens.media.store import LocalMediaStore
 from vidlens.reframe import service
-from vidlens.reframe.steps import INGEST, PIPELINE, TRANSFORMS, StepInput, run_step
+from vidlens.reframe.steps import (
+    INGEST,
+    PIPELINE,
+    TRANSFORMS,
+    StepInput,
+    run_scenes_and_faces,
+    run_step,
+)
 from vidlens.storage.tables import Media, ReframeVideo
 
 INGEST_SHARE = 5.0
@@ -116,16 +123,40 @@ def _run(
         step,
         StepInput(media_path, ctx.settings, results, parameters, output, report),
     )
+    _save(ctx, video, step, outcome.result, key)
+    return outcome.result
+
+
+def _save(
+    ctx: JobContext, video: ReframeVideo, step: str, result: dict[str, Any], key: str | None
+) -> None:
     service.save_result(
         db=ctx.db,
         settings=ctx.settings,
         video_id=video.id,
         step=step,
         job_id=ctx.job_id,
-        result=outcome.result,
+        result=result,
         output=key,
     )
-    return outcome.result
+
+
+_JOINT = ("scene_detection", "face_tracking_yolov8")
+"""Steps the one-call pipeline runs from one decoding pass."""
+
+
+def _run_joint(
+    ctx: JobContext, video: ReframeVideo, scenes: ProgressHook, faces: ProgressHook
+) -> list[dict[str, Any]]:
+    """Scene detection and face tracking in one pass; each result stored (scenes
+    first, as if run one after the other)."""
+    media_path = ctx.media_path(video.media_id)
+    scenes(0.0, None)
+    step_input = StepInput(media_path, ctx.settings, {}, {}, None, scenes)
+    outcomes = run_scenes_and_faces(step_input, faces)
+    for name, outcome in zip(_JOINT, outcomes, strict=True):
+        _save(ctx, video, name, outcome.result, None)
+    return [o.result for o in outcomes]
 
 
 class _Stopped(Exception):
@@ -185,12 +216,12 @@ def step(ctx: JobContext) -> dict[str, Any]:
 @job_handler("reframe.pipeline", event_prefix="reframe", retryable=False)
 def pipeline(ctx: JobContext) -> dict[str, Any]:
     """Ingest ``params.url`` (unless the video is already ingested), then run every step
-    in two threads: the video branch (scene detection, face tracking, then active speaker
-    and the render) and the audio branch (diarization, then transcription). Active speaker
-    waits for diarization (its turns sharpen the scores); the transcript is needed by no
-    other step of the chain, so it runs beside active speaker and the render instead of
-    before them. Each branch is mostly single-threaded: on two cores the branches side by
-    side keep both busy."""
+    in two threads: the video branch (scene detection and face tracking from one decoding
+    pass, then active speaker and the render) and the audio branch (diarization, then
+    transcription). Active speaker waits for diarization (its turns sharpen the scores);
+    the transcript is needed by no other step of the chain, so it runs beside active
+    speaker and the render instead of before them. Each branch is mostly single-threaded:
+    on two cores the branches side by side keep both busy."""
     video = _video(ctx)
     parameters: dict[str, Any] = dict(ctx.params.get("parameters") or {})
     if video.media_id is None:
@@ -204,26 +235,38 @@ def pipeline(ctx: JobContext) -> dict[str, Any]:
     done = {name: threading.Event() for name in chain}
 
     def branch(steps: list[str]) -> None:
-        for name in steps:
+        position = 0
+        while position < len(steps):
+            name = steps[position]
             for needed in _WAITS_FOR.get(name, ()):
                 while needed in done and not done[needed].wait(0.2):
                     if progress.stopped:
                         raise _Stopped(name)
+            joint = tuple(steps[position : position + 2]) == _JOINT
+            names = list(_JOINT) if joint else [name]
             step_parameters = parameters if name == "reframe" else {}
             try:
-                result = _run(ctx, video, name, step_parameters, progress.hook(name))
+                if joint:
+                    results = _run_joint(
+                        ctx, video, progress.hook(_JOINT[0]), progress.hook(_JOINT[1])
+                    )
+                else:
+                    results = [_run(ctx, video, name, step_parameters, progress.hook(name))]
             except VidlensError as exc:
-                service.save_error(
-                    db=ctx.db,
-                    video_id=video.id,
-                    step=name,
-                    code=str(exc.fields.get("code", exc.code)),
-                    message=exc.message,
-                )
+                for failed in names:
+                    service.save_error(
+                        db=ctx.db,
+                        video_id=video.id,
+                        step=failed,
+                        code=str(exc.fields.get("code", exc.code)),
+                        message=exc.message,
+                    )
                 raise
-            progress.finished(name)
-            summaries[name] = _summary(result)
-            done[name].set()
+            for finished, result in zip(names, results, strict=True):
+                progress.finished(finished)
+                summaries[finished] = _summary(result)
+                done[finished].set()
+            position += len(names)
 
     audio_branch: list[str] = [s for s in ("diarization", "transcription") if s in chain]
     video_branch = [s for s in chain if s not in audio_branch]

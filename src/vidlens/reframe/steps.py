@@ -138,6 +138,20 @@ def _faces(step: StepInput) -> StepOutcome:
     return StepOutcome(tracker.track(step.video, scenes, step.progress).to_dict())
 
 
+def run_scenes_and_faces(step: StepInput, faces_progress: ProgressHook) -> list[StepOutcome]:
+    """``scene_detection`` and ``face_tracking_yolov8`` from one decoding pass (the
+    one-call pipeline runs them back to back): the same two results as :func:`run_step`
+    on each, for the CPU of the face tracking alone. ``step.progress`` hears the start and
+    the end of the shot detection, ``faces_progress`` the rest."""
+    settings = step.settings.reframe
+    detector: SceneDetector = step.engines.get("scenes", settings.scenes, SceneDetector)
+    tracker: FaceTracker = step.engines.get("faces", settings.faces, FaceTracker)
+    step.progress(0.0, "decoding with the face tracking")
+    scenes, faces = tracker.track_with_scenes(step.video, detector, faces_progress)
+    step.progress(1.0, None)
+    return [StepOutcome(scenes.to_dict()), StepOutcome(faces.to_dict())]
+
+
 def _speaker(step: StepInput) -> StepOutcome:
     config = step.settings.reframe.active_speaker
     detector: ActiveSpeakerDetector = step.engines.get("speaker", config, ActiveSpeakerDetector)

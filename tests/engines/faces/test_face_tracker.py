@@ -187,3 +187,49 @@ def test_tracker_rules() -> None:
 def test_suppression_keeps_the_best_of_overlapping_boxes() -> None:
     a, b, c = _det(0.10, score=0.7), _det(0.11, score=0.9), _det(0.5, score=0.8)
     assert suppress([a, b, c], 0.3) == [b, c]
+
+
+def _without_timing(document: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in document.items() if k != "processing"}
+
+
+def test_one_pass_with_scenes_equals_the_two_steps(
+    tracker: FaceTracker, hamilton: tuple[SceneResult, FaceTrackingResult]
+) -> None:
+    """track_with_scenes (one decode for shots and faces) gives exactly the scenes and the
+    tracks of detect() then track() on the hamilton clip's hard cuts."""
+    scenes, faces = hamilton
+    joint_scenes, joint_faces = tracker.track_with_scenes(
+        media_file("talking/facerec_short_hamilton_clip.mp4")
+    )
+    assert joint_scenes.processing["decoded_with_faces"] == 1.0
+    assert _without_timing(joint_scenes.to_dict()) == _without_timing(scenes.to_dict())
+    assert _without_timing(joint_faces.to_dict()) == _without_timing(faces.to_dict())
+
+
+def test_one_pass_falls_back_when_a_boundary_needs_more_look_ahead(
+    tracker: FaceTracker,
+    hamilton: tuple[SceneResult, FaceTrackingResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no look-ahead the provisional cuts are wrong (a cut is only known 2 frames
+    later); the check at the end sees it and tracks again: the results stay exact."""
+    import vidlens.engines.faces.engine as engine
+
+    monkeypatch.setattr(engine, "_LAG_SECONDS", 0.0)
+    monkeypatch.setattr(engine, "_BACK_SECONDS", 0.0)
+    scenes, faces = hamilton
+    calls: list[int] = []
+    original = FaceTracker.track
+
+    def counted(self: FaceTracker, *args: object, **kwargs: object) -> FaceTrackingResult:
+        calls.append(1)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FaceTracker, "track", counted)
+    joint_scenes, joint_faces = tracker.track_with_scenes(
+        media_file("talking/facerec_short_hamilton_clip.mp4")
+    )
+    assert calls == [1]
+    assert _without_timing(joint_scenes.to_dict()) == _without_timing(scenes.to_dict())
+    assert _without_timing(joint_faces.to_dict()) == _without_timing(faces.to_dict())

@@ -189,13 +189,13 @@ def test_chunked_decoding_gives_the_per_frame_pictures_and_scores(chunk: int) ->
     the per-frame one, and the chunk-wise scores equal frame-by-frame differences."""
     import numpy as np
 
-    from vidlens.engines.scenes.engine import _Features
+    from vidlens.engines.scenes.engine import ShotFeatures
     from vidlens.engines.video.decode import iter_small_yuv, iter_small_yuv_chunks
 
     clip = media_file("scenes/pyscenedetect_fades.mp4")
     single = list(iter_small_yuv(clip, width=128))
     pictures = np.stack([f.array for f in single if f.array is not None]).astype(np.int16)
-    features, times, chunks = _Features(), [], []
+    features, times, chunks = ShotFeatures(), [], []
     for chunk_times, frames in iter_small_yuv_chunks(clip, width=128, chunk=chunk):
         chunks.append(frames.copy())
         times.extend(chunk_times)

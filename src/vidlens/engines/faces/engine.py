@@ -15,6 +15,7 @@ import importlib.util
 import threading
 import time
 import weakref
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,11 @@ from vidlens.engines.faces.models import DLIB_HINT, dlib_model_path
 from vidlens.engines.faces.settings import FaceTrackingSettings
 from vidlens.engines.faces.tracker import OpenTrack, SceneTracker
 from vidlens.engines.faces.types import Detection, FaceTrack, FaceTrackingResult
+from vidlens.engines.scenes.detector import find_boundaries
+from vidlens.engines.scenes.engine import SceneDetector, ShotFeatures, build_result
+from vidlens.engines.scenes.settings import SceneSettings
 from vidlens.engines.scenes.types import SceneResult
-from vidlens.engines.video.decode import VideoProbe, iter_frames, probe
+from vidlens.engines.video.decode import VideoProbe, iter_analysis_frames, iter_frames, probe
 from vidlens.errors import MediaRejected
 
 if TYPE_CHECKING:
@@ -141,6 +145,18 @@ class FaceTracker(Engine):
             video, info, scenes, (detector, landmarker, embedder), report
         )
         report(0.92, "identifying faces")
+        return self._result(info, scenes, tracks, chips, embedder, frames, started)
+
+    def _result(
+        self,
+        info: VideoProbe,
+        scenes: SceneResult | None,
+        tracks: list[OpenTrack],
+        chips: dict[int, _Chips],
+        embedder: FaceEmbedder | None,
+        frames: int,
+        started: float,
+    ) -> FaceTrackingResult:
         result_tracks = self._identify(tracks, chips, embedder)
         width, height = info.display_size
         return FaceTrackingResult(
@@ -155,6 +171,64 @@ class FaceTracker(Engine):
             detector=DETECTOR_NAME,
             embedder=embedder.model_id if embedder is not None else None,
             processing={"processing_seconds": time.perf_counter() - started},
+        )
+
+    def track_with_scenes(
+        self,
+        video: Path,
+        detector: SceneDetector | None = None,
+        progress: ProgressHook | None = None,
+    ) -> tuple[SceneResult, FaceTrackingResult]:
+        """Shot detection and face tracking from one decoding pass: the same results as
+        ``detector.detect(video)`` then :meth:`track` with those scenes, for about the CPU
+        of the tracking alone (the second full decode is saved).
+
+        Tracks must end at scene boundaries, which are only final once the frames after
+        them are scored, so each sampled frame is searched ``_LAG_SECONDS`` of video later,
+        with the boundaries found in the features up to then. At the end, the scene each
+        sample was given is checked against the final scenes; if any differs (a boundary
+        that needed more than that look-ahead, such as a very long fade), the faces are
+        tracked again with the final scenes (a second pass, the results still exact).
+
+        Raises:
+            The errors of :meth:`SceneDetector.detect` and :meth:`track`.
+        """
+        report = progress or no_progress
+        started = time.perf_counter()
+        shots = detector or SceneDetector()
+        report(0.0, "probing")
+        info = probe(video)
+        limit = min(self.settings.max_duration_seconds, shots.settings.max_duration_seconds)
+        if info.duration > limit:
+            raise MediaRejected(
+                f"the video lasts {info.duration:.0f} s; shot detection and face tracking "
+                f"accept at most {limit:.0f} s",
+                duration=info.duration,
+            )
+        report(0.02, "loading models")
+        models = self._models()
+        scan = _JointScan(self, shots.settings, info, models)
+        width, height = _analysis_size(info, self.settings.max_frame_side)
+        last_report = time.monotonic()
+        for index, now, small, rgb in iter_analysis_frames(
+            video,
+            small_width=shots.settings.analysis_width,
+            width=width,
+            height=height,
+            sample_fps=self.settings.sample_fps,
+            threads=self.settings.decode_threads,
+        ):
+            scan.add(index, now, small, None if rgb is None else _upright(rgb, info.rotation))
+            if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
+                last_report = time.monotonic()
+                report(0.05 + 0.85 * min(1.0, now / info.duration), "detecting scenes and faces")
+        scenes = scan.finish(started)
+        if not scan.consistent(scenes):
+            return scenes, self.track(video, scenes, progress)
+        report(0.92, "identifying faces")
+        tracks = scan.tracker.finish()
+        return scenes, self._result(
+            info, scenes, tracks, scan.chips, models[2], len(scan.times), started
         )
 
     def _scan(
@@ -248,6 +322,118 @@ class FaceTracker(Engine):
             )
             for track, face_id, embedding in zip(tracks, face_ids, embeddings, strict=True)
         ]
+
+
+_LAG_SECONDS = 2.0
+"""How far ahead of a sampled frame the shot features are scored before its faces are
+tracked (a cut needs 2 frames after it; a fade, its whole dark run)."""
+_BACK_SECONDS = 4.0
+"""Features before a sampled frame that the provisional boundaries are computed from."""
+
+
+class _JointScan:
+    """The state of :meth:`FaceTracker.track_with_scenes`: shot features of every frame,
+    sampled frames waiting for their look-ahead, the tracker and the chips."""
+
+    def __init__(
+        self,
+        owner: FaceTracker,
+        scene_settings: SceneSettings,
+        info: VideoProbe,
+        models: tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None],
+    ) -> None:
+        self.owner, self.scene_settings, self.info, self.models = (
+            owner,
+            scene_settings,
+            info,
+            models,
+        )
+        self.features = ShotFeatures()
+        self.times: list[float] = []
+        self.tracker = SceneTracker(owner.settings)
+        self.chips: dict[int, _Chips] = {}
+        fps = info.fps
+        self.lag = round(_LAG_SECONDS * fps) + 2 * scene_settings.window_frames + 2
+        self.back = round(_BACK_SECONDS * fps) + self.lag
+        self._small: list[Any] = []
+        self._queue: deque[tuple[int, float, Any]] = deque()
+        self._boundaries: list[int] = []
+        self._last_sample = -1
+        self.given: list[tuple[int, int]] = []
+        """``(frame, scene index)`` each sample was tracked with."""
+
+    def add(self, index: int, now: float, small: Any, rgb: Any | None) -> None:
+        import numpy as np
+
+        self._small.append(small)
+        self.times.append(now)
+        if rgb is not None:
+            self._queue.append((index, now, rgb))
+        if len(self._small) >= _SMALL_CHUNK or (
+            self._queue and index >= self._queue[0][0] + self.lag
+        ):
+            self.features.add(np.stack(self._small))
+            self._small.clear()
+        known = len(self.features.changes)
+        while self._queue and known > self._queue[0][0] + self.lag:
+            self._track(*self._queue.popleft())
+
+    def finish(self, started: float) -> SceneResult:
+        """Track the samples still waiting and return the final scenes."""
+        import numpy as np
+
+        if self._small:
+            self.features.add(np.stack(self._small))
+            self._small.clear()
+        while self._queue:
+            self._track(*self._queue.popleft())
+        changes, luma, skips = self.features.finish()
+        boundaries = find_boundaries(changes, luma, self.info.fps, self.scene_settings, skips)
+        elapsed = time.perf_counter() - started
+        return build_result(
+            self.info,
+            self.times,
+            boundaries,
+            processing={
+                "processing_seconds": elapsed,
+                "frames_per_second": len(self.times) / elapsed if elapsed > 0 else 0.0,
+                "decoded_with_faces": 1.0,
+            },
+        )
+
+    def consistent(self, scenes: SceneResult) -> bool:
+        """Whether every sample was tracked in its final scene."""
+        return all(scenes.scene_at(frame).index == scene for frame, scene in self.given)
+
+    def _track(self, frame: int, now: float, rgb: Any) -> None:
+        changes, luma, skips = self.features.finish()
+        start = max(0, frame - self.back)
+        found = find_boundaries(
+            changes[start:],
+            luma[start:],
+            self.info.fps,
+            self.scene_settings,
+            skips[start:],
+        )
+        for boundary in found:
+            at = start + boundary.frame
+            if self._last_sample < at <= frame:
+                self._boundaries.append(at)
+        self._last_sample = frame
+        scene = len(self._boundaries)
+        self.given.append((frame, scene))
+        detector, landmarker, embedder = self.models
+        detections = detector.detect(rgb)
+        mouths = [landmarker.mouth_open(rgb, d.box) for d in detections]
+        ids = self.tracker.update(
+            time=now, frame=frame, scene_index=scene, detections=detections, mouths=mouths
+        )
+        if embedder is not None:
+            self.owner._keep_chips(self.chips, ids, detections, rgb, now, embedder)
+
+
+_SMALL_CHUNK = 16
+"""Small pictures scored together in the joint scan (few: samples wait for the scores)."""
 
 
 def _register_thread_exit(function: Any, *args: Any) -> None:

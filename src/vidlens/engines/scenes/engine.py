@@ -85,7 +85,7 @@ class SceneDetector(Engine):
                 )
             probed.append(info)
 
-        features = _Features()
+        features = ShotFeatures()
         times: list[float] = []
         last_report = time.monotonic()
         chunks = iter_small_yuv_chunks(
@@ -102,7 +102,7 @@ class SceneDetector(Engine):
         return probed[0], changes, luma, skips, times
 
 
-class _Features:
+class ShotFeatures:
     """Per-frame change, two-frame change and luma of small ``(3, h, w)`` frames, computed a
     chunk at a time; the last two frames of each chunk are carried into the next (not
     across a change of frame size: the first frame of a new size scores no change)."""

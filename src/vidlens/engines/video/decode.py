@@ -397,6 +397,70 @@ def iter_small_yuv_chunks(
             raise VideoUnreadable("the video stream has no decodable frame")
 
 
+def iter_analysis_frames(
+    path: Path,
+    *,
+    small_width: int,
+    width: int,
+    height: int,
+    sample_fps: float | None,
+    fast: bool = True,
+    threads: int = 1,
+    on_probe: Callable[[VideoProbe], None] | None = None,
+) -> Generator[tuple[int, float, npt.NDArray[np.uint8], npt.NDArray[np.uint8] | None], None, None]:
+    """One decoding pass for shot detection and face tracking together: every frame as
+    ``(index, time, small, rgb)``, ``small`` its picture of :func:`iter_small_yuv`
+    (decimated to about ``small_width`` columns), ``rgb`` the ``(height, width, 3)`` RGB
+    picture of :func:`iter_frames` for the frames sampled at ``sample_fps`` (else None).
+
+    Raises:
+        The errors of :func:`iter_frames`.
+    """
+    import av
+    import numpy as np
+
+    with _opened(path, fast=fast, threads=threads) as (container, stream):
+        info = _describe(container, stream)
+        if on_probe is not None:
+            on_probe(info)
+        index, first, next_tick = 0, None, 0.0
+        step = 1.0 / sample_fps if sample_fps else 0.0
+        layout: tuple[Any, ...] | None = None
+        try:
+            for frame in container.decode(stream):
+                stamp = _frame_time(frame, index, stream)
+                first = stamp if first is None else first
+                time = max(0.0, stamp - first)
+                rgb = None
+                if not step or time + 1e-6 >= next_tick:
+                    rgb = _rgb_from_yuv420(frame, width, height)
+                    if rgb is None:
+                        rgb = np.ascontiguousarray(
+                            frame.reformat(
+                                width=width, height=height, format="rgb24", interpolation="AREA"
+                            ).to_ndarray()
+                        )
+                    next_tick = (math.floor(time / step + 1e-6) + 1) * step if step else 0.0
+                if frame.format.name not in _PLANAR_YUV:
+                    frame = frame.reformat(format="yuv444p")
+                key = (frame.format.name, frame.width, frame.height)
+                if layout is None or layout[0] != key:
+                    layout = (key, *_grid(frame, small_width, info.width))
+                _, rows, columns, steps = layout
+                small = np.empty((3, rows, columns), dtype=np.uint8)
+                for c, (plane, k) in enumerate(zip(frame.planes[:3], steps, strict=True)):
+                    small[c] = _plane(plane)[::k, ::k][:rows, :columns]
+                yield index, time, small, rgb
+                index += 1
+        except av.error.FFmpegError as exc:
+            if index == 0:
+                raise VideoUnreadable(
+                    f"the video stream does not decode: {_message(exc)}"
+                ) from None
+        if index == 0:
+            raise VideoUnreadable("the video stream has no decodable frame")
+
+
 def _grid(frame: Any, width: int, luma_width: int) -> tuple[int, int, tuple[int, ...]]:
     """Rows, columns and per-plane steps of :func:`_decimated` for this frame layout."""
     luma_step = max(1, luma_width // width)
