@@ -25,11 +25,13 @@ the file again.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 from collections import deque
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,6 +50,7 @@ from vidlens.engines.pose.tracking import (
     PersonTrack,
     Pose,
     associate,
+    chain_tracks,
     choose_subject,
     people_per_frame,
     poses_from_result,
@@ -59,6 +62,8 @@ BACKTRACK_SECONDS = 2.5
 """How far before the subject's first detection the backward tracking may go."""
 MIN_PIECE_FRAMES = 60
 """Pieces shorter than this are not split further (each piece restarts detection)."""
+GUESSES = 2
+"""People of the first piece tracked backwards before the subject is known."""
 PROGRESS_POSE = 0.95
 """Share of the engine's progress given to the forward pass."""
 
@@ -151,20 +156,29 @@ class MediaPipePoseEngine(Engine):
         store = frames if frames is not None else FrameStore(budget_bytes=0)
         store.open(size, min(len(geometry.times), settings.max_frames))
         progress(0.0, "detecting pose")
-        parts = self._forward(path, geometry, size, store, progress)
-        count, poses, shifts = _joined(parts)
-        tracks: list[PersonTrack] = []
-        for index, frame_poses in enumerate(poses):
-            associate(tracks, index, frame_poses)
-        subject = choose_subject(tracks, size[0] / size[1], geometry.nominal_fps or 30.0)
-        if subject is None:
-            raise MediaRejected(
-                "Nobody was detected in the video: film the runner's whole body.",
-                code="no_person_detected",
-            )
-        if subject.frames[0] > 0:
-            progress(PROGRESS_POSE, "tracking back")
-            self._track_back(path, size, geometry, subject)
+        ranges = self._ranges(geometry)
+        backward: list[_Backward] = []
+        threads = len(ranges) + GUESSES
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pose") as pool:
+            try:
+                parts, backward = self._forward(pool, path, geometry, size, ranges, store, progress)
+                count, poses, shifts = _joined(parts)
+                tracks: list[PersonTrack] = []
+                for index, frame_poses in enumerate(poses):
+                    associate(tracks, index, frame_poses)
+                aspect = size[0] / size[1]
+                subject = choose_subject(tracks, aspect, geometry.nominal_fps or 30.0)
+                if subject is None:
+                    raise MediaRejected(
+                        "Nobody was detected in the video: film the runner's whole body.",
+                        code="no_person_detected",
+                    )
+                if subject.frames[0] > 0:
+                    progress(PROGRESS_POSE, "tracking back")
+                    self._track_back(path, size, geometry, subject, backward)
+            finally:
+                for guess in backward:
+                    guess.cancel.set()  # no-op once used; stops the guesses that were wrong
         progress(1.0, "detecting pose")
         people = people_per_frame(tracks, count)
         return build_sequence(
@@ -177,30 +191,73 @@ class MediaPipePoseEngine(Engine):
             settings=settings,
         )
 
+    def _ranges(self, geometry: StreamGeometry) -> list[tuple[int, int]]:
+        known = len(geometry.times)
+        limit = self.settings.max_frames
+        return pieces(min(known, limit), self.settings.workers) if known else [(0, limit)]
+
     def _forward(
         self,
+        pool: ThreadPoolExecutor,
         path: Path,
         geometry: StreamGeometry,
         size: tuple[int, int],
+        ranges: list[tuple[int, int]],
         store: FrameStore,
         progress: ProgressHook,
-    ) -> list[_Piece]:
-        """Run the pieces in parallel; report progress from this thread."""
-        known = len(geometry.times)
-        limit = self.settings.max_frames
-        ranges = pieces(min(known, limit), self.settings.workers) if known else [(0, limit)]
+    ) -> tuple[list[_Piece], list[_Backward]]:
+        """Run the pieces in parallel; report progress from this thread. When the first
+        piece is done before the others, the backward tracking of its likeliest subject is
+        started at once (see :class:`_Backward`)."""
         parts = [_Piece(start, stop) for start, stop in ranges]
         stop = threading.Event()
         total = max(1, sum(p.stop - p.start for p in parts))
-        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="pose") as pool:
-            futures = [
-                pool.submit(self._run_piece, path, geometry, size, p, store, stop) for p in parts
-            ]
-            try:
-                _follow(futures, parts, total, progress)
-            finally:
-                stop.set()
-        return parts
+        futures = [
+            pool.submit(self._run_piece, path, geometry, size, p, store, stop) for p in parts
+        ]
+        backward: list[_Backward] = []
+
+        def first_done() -> None:
+            if len(parts) > 1 and parts[0].complete:
+                backward.extend(self._guess_backward(pool, path, size, geometry, parts[0]))
+
+        try:
+            _follow(futures, parts, total, progress, first_done)
+        except BaseException:
+            for guess in backward:
+                guess.cancel.set()
+            raise
+        finally:
+            stop.set()
+        return parts, backward
+
+    def _guess_backward(
+        self,
+        pool: ThreadPoolExecutor,
+        path: Path,
+        size: tuple[int, int],
+        geometry: StreamGeometry,
+        piece: _Piece,
+    ) -> list[_Backward]:
+        """Start tracking backwards the :data:`GUESSES` people of the first piece alone that
+        begin after frame 0 and move their legs the most (the rule of
+        :func:`choose_subject`): the subject of the whole clip is only known once every
+        piece is done, and is mostly one of them."""
+        tracks: list[PersonTrack] = []
+        for index, frame_poses in enumerate(piece.poses):
+            associate(tracks, index, frame_poses)
+        aspect, fps = size[0] / size[1], geometry.nominal_fps or 30.0
+        late = [t for t in chain_tracks(tracks) if t.frames[0] > 0]
+        late.sort(key=lambda t: t.leg_motion(aspect, fps), reverse=True)
+        guesses = []
+        for track in late[:GUESSES]:
+            pose = (track.image[0], track.world[0], track.visibility[0])
+            cancel = threading.Event()
+            future = pool.submit(
+                self._backward_poses, path, size, geometry, track.frames[0], pose, cancel
+            )
+            guesses.append(_Backward(track.frames[0], pose, future, cancel))
+        return guesses
 
     def _run_piece(
         self,
@@ -251,42 +308,97 @@ class MediaPipePoseEngine(Engine):
         size: tuple[int, int],
         geometry: StreamGeometry,
         subject: PersonTrack,
+        guesses: list[_Backward],
     ) -> None:
-        """Track the subject backwards from its first detection over the frames before it.
+        """Prepend to the subject's track its poses tracked backwards from its first
+        detection (:meth:`_backward_poses`): a guess's, when it was started from the same
+        frame and pose (the same computation, done while the last pieces ran), else now."""
+        first = subject.frames[0]
+        pose = (subject.image[0], subject.world[0], subject.visibility[0])
+        found: list[tuple[int, Pose]] | None = None
+        for guess in guesses:
+            if guess.first == first and _same(guess.pose, pose):
+                with contextlib.suppress(_Stop):
+                    found = guess.future.result()
+            else:
+                guess.cancel.set()
+        if found is None:
+            found = self._backward_poses(path, size, geometry, first, pose, None)
+        for index, earlier in found:
+            subject.prepend(index, earlier)
+
+    def _backward_poses(
+        self,
+        path: Path,
+        size: tuple[int, int],
+        geometry: StreamGeometry,
+        first: int,
+        pose: Pose,
+        cancel: threading.Event | None,
+    ) -> list[tuple[int, Pose]]:
+        """The poses continuing ``pose`` (seen on frame ``first``) backwards in time, latest
+        first.
 
         The frames up to the first detection are decoded again (only the last
         :data:`BACKTRACK_SECONDS` are kept; not taken from the frame store, whose YUV 4:2:0
         copies differ slightly from the decoded RGB and moved the tracked landmarks enough to
         lose a step on a labelled clip) and fed in reverse order to a fresh VIDEO-mode
         landmarker, starting on the first detected frame so that its tracker locks on to the
-        subject; poses continuing the subject's track are prepended to it.
+        subject; each pose continuing the previous one is kept, until one does not.
+
+        Raises:
+            _Stop: ``cancel`` was set.
         """
         import mediapipe as mp
 
-        first = subject.frames[0]
         keep = int(BACKTRACK_SECONDS * (geometry.nominal_fps or 30.0)) + 1
         start = max(0, first + 1 - keep)
         buffer: deque[tuple[int, np.ndarray]] = deque(maxlen=keep)
         with self._reader(path, size, first + 1 - start, start) as reader:
             for offset, frame in enumerate(reader):
+                if cancel is not None and cancel.is_set():
+                    raise _Stop
                 buffer.append((start + offset, frame.copy()))
         if not buffer or buffer[-1][0] != first:
-            return
+            return []
+        found: list[tuple[int, Pose]] = []
         landmarker = self._landmarker()
         try:
             for clock, (index, frame) in enumerate(reversed(buffer), start=1):
+                if cancel is not None and cancel.is_set():
+                    raise _Stop
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame)
                 poses = poses_from_result(landmarker.detect_for_video(image, clock * 33))
                 if index == first:
                     continue
-                head = PersonTrack()  # the subject's earliest pose, to continue backwards
-                head.append(index, (subject.image[0], subject.world[0], subject.visibility[0]))
+                head = PersonTrack()  # the earliest pose so far, to continue backwards
+                head.append(index, pose)
                 near = [(d, i) for i, p in enumerate(poses) if (d := head.accepts(p)) is not None]
                 if not near:
                     break
-                subject.prepend(index, poses[min(near)[1]])
+                pose = poses[min(near)[1]]
+                found.append((index, pose))
         finally:
             landmarker.close()
+        return found
+
+
+@dataclass
+class _Backward:
+    """A backward tracking started on a guess (see
+    :meth:`MediaPipePoseEngine._guess_backward`) as soon as the first piece is done, while
+    the others still run. It is used when the subject chosen at the end starts on the same
+    frame with the same pose (so the result is exactly what tracking back then would give);
+    else it is cancelled."""
+
+    first: int
+    pose: Pose
+    future: Future[list[tuple[int, Pose]]]
+    cancel: threading.Event
+
+
+def _same(a: Pose, b: Pose) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _milliseconds(geometry: StreamGeometry, index: int) -> int:
@@ -296,15 +408,24 @@ def _milliseconds(geometry: StreamGeometry, index: int) -> int:
 
 
 def _follow(
-    futures: list[Future[None]], parts: list[_Piece], total: int, progress: ProgressHook
+    futures: list[Future[None]],
+    parts: list[_Piece],
+    total: int,
+    progress: ProgressHook,
+    first_done: Callable[[], None],
 ) -> None:
-    """Wait for the workers, reporting progress; re-raise the first worker error."""
+    """Wait for the workers, reporting progress; re-raise the first worker error; call
+    ``first_done`` once when the first piece has ended while others still run."""
     last = 0.0
     pending = set(futures)
+    called = False
     while pending:
-        done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
         for future in done:
             future.result()  # raises the worker's error, if any
+        if not called and futures[0].done() and pending:
+            called = True
+            first_done()
         now = time.monotonic()
         if now - last >= 0.25:
             last = now
