@@ -51,10 +51,12 @@ class PersonTrack:
     image: list[FloatArray] = field(default_factory=list)
     world: list[FloatArray] = field(default_factory=list)
     visibility: list[FloatArray] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+    """Torso length of each pose (:func:`torso_length`), kept as poses are added."""
 
     def torso(self) -> float:
         """Median torso length of the last 10 poses (normalised image units)."""
-        return float(np.median([torso_length(image) for image in self.image[-10:]]))
+        return float(np.median(self.lengths[-10:]))
 
     def accepts(self, pose: Pose, slack: float = 1.0) -> float | None:
         """Distance from the last torso centre to ``pose``'s, when ``pose`` can continue this
@@ -73,12 +75,14 @@ class PersonTrack:
     def append(self, frame: int, pose: Pose) -> None:
         self.frames.append(frame)
         self.image.append(pose[0])
+        self.lengths.append(torso_length(pose[0]))
         self.world.append(pose[1])
         self.visibility.append(pose[2])
 
     def prepend(self, frame: int, pose: Pose) -> None:
         self.frames.insert(0, frame)
         self.image.insert(0, pose[0])
+        self.lengths.insert(0, torso_length(pose[0]))
         self.world.insert(0, pose[1])
         self.visibility.insert(0, pose[2])
 
