@@ -24,11 +24,12 @@ threads. Peers, same process, same files: PySceneDetect 0.7.2 ``ContentDetector(
 per wall-clock second and decoded frames per CPU second (user + system of the whole
 process, every decoder thread included: steadier than wall time on the loaded shared
 machine, and it charges OpenCV's decoder threads to PySceneDetect), each the median of
-``--runs`` runs (detectors interleaved, after one warm-up run each, so page cache and
-imports favour nobody). PySceneDetect runs as its users run it: ``open_video`` (OpenCV
-backend, its own decoder threads) and ``SceneManager`` with its default
-``auto_downscale`` (frames shrunk to about 256 px wide before scoring: factor 5 for 720p,
-7.5 for 1080p); vidlens decimates to about 128 columns.
+``--runs`` runs, or more for short clips (about 2 s per detector, at most 40 runs), with
+the detectors interleaved after one warm-up run each, so page cache and imports favour
+nobody. PySceneDetect runs as its users run it: ``open_video`` (OpenCV backend, its own
+decoder threads) and ``SceneManager`` with its default ``auto_downscale`` (frames shrunk
+to about 256 px wide before scoring: factor 5 for 720p, 7.5 for 1080p); vidlens decimates
+to about 128 columns.
 
 Usage: .venv/bin/python bench/scenes.py [--runs 5]
 Writes bench/results/scenes.json and prints a markdown table.
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -105,9 +107,9 @@ DETECTORS: dict[str, Detector] = {
 
 
 def _cpu() -> float:
-    """CPU seconds (user + system) of this process, every thread included."""
-    times = os.times()
-    return times.user + times.system
+    """CPU seconds (user + system) of this process, every thread included (high
+    resolution: ``os.times`` counts 10 ms ticks, a third of the counter clip's run)."""
+    return time.process_time()
 
 
 def score(found: Sequence[int], truth: Sequence[tuple[int, ...]]) -> dict[str, float]:
@@ -133,9 +135,14 @@ def measure(runs: int) -> dict[str, Any]:
         speeds: dict[str, list[float]] = {name: [] for name in DETECTORS}
         cpu: dict[str, list[float]] = {name: [] for name in DETECTORS}
         found: dict[str, list[int]] = {}
+        slowest = 0.0
         for name, detector in DETECTORS.items():  # warm-up: imports, page cache
+            started = time.perf_counter()
             found[name], _ = detector(path)
-        for _ in range(runs):
+            slowest = max(slowest, time.perf_counter() - started)
+        # Short clips are run more often (each detector for about 2 s in all, at most 40
+        # runs), so that one preemption on the loaded machine does not decide the figure.
+        for _ in range(max(runs, min(40, math.ceil(2.0 / max(slowest, 1e-3))))):
             for name, detector in DETECTORS.items():
                 started, used = time.perf_counter(), _cpu()
                 _, frames = detector(path)
@@ -147,6 +154,7 @@ def measure(runs: int) -> dict[str, Any]:
                 **score(found[name], truth),
                 "frames_per_second": statistics.median(speeds[name]),
                 "frames_per_cpu_second": statistics.median(cpu[name]),
+                "runs": len(cpu[name]),
             }
             for name in DETECTORS
         }
