@@ -201,6 +201,9 @@ def _empty_diarization(reason: str) -> dict[str, Any]:
 
 def _transcription(step: StepInput) -> StepOutcome:
     config = step.settings.engines.whisper
+    beam = step.settings.reframe.transcription_beam_size
+    if beam is not None and beam != config.beam_size:
+        config = config.model_copy(update={"beam_size": beam})
     stt: FasterWhisperEngine = step.engines.get("whisper", config, FasterWhisperEngine)
     if not probe(step.video).has_audio:
         return StepOutcome(
