@@ -14,7 +14,10 @@ that a panning camera can be told apart.
 Two cores: the clip is cut into ``workers`` consecutive pieces of frames, each decoded by its
 own ffmpeg process and followed by its own VIDEO-mode landmarker in its own thread (MediaPipe
 runs its graph outside the GIL). Each piece starts with a fresh detection; people are joined
-across the cut by the same torso-distance rule as between any two frames.
+across the cut by the same torso-distance rule as between any two frames. When the first
+piece ends before the others, the backward tracking of its likeliest late-starting people is
+started at once, on the core it left free (:class:`_Backward`); the subject's is used when the
+guess was right, so the result never depends on the timing.
 
 Each landmarker is created per piece and closed explicitly (``close()``), as MediaPipe needs.
 
