@@ -67,6 +67,11 @@ class FaceTracker(Engine):
     def __init__(self, settings: FaceTrackingSettings | None = None) -> None:
         self.settings = settings or FaceTrackingSettings()
         self._lock = threading.Lock()
+        self._busy = threading.RLock()
+        """Held while the models work: MediaPipe's graphs and dlib's networks are not
+        documented as safe to share between threads, so two jobs of one process (thread-mode
+        workers) track one after the other (a two-thread run matched the one-thread result
+        with and without this lock: it is a precaution, not a measured fix)."""
         self._loaded: tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None] | None = None
 
     def _models(self) -> tuple[BlazeFaceDetector, MouthLandmarker, FaceEmbedder | None]:
@@ -140,12 +145,13 @@ class FaceTracker(Engine):
                 duration=info.duration,
             )
         report(0.02, "loading models")
-        detector, landmarker, embedder = self._models()
-        tracks, chips, frames = self._scan(
-            video, info, scenes, (detector, landmarker, embedder), report
-        )
-        report(0.92, "identifying faces")
-        return self._result(info, scenes, tracks, chips, embedder, frames, started)
+        with self._busy:
+            detector, landmarker, embedder = self._models()
+            tracks, chips, frames = self._scan(
+                video, info, scenes, (detector, landmarker, embedder), report
+            )
+            report(0.92, "identifying faces")
+            return self._result(info, scenes, tracks, chips, embedder, frames, started)
 
     def _result(
         self,
@@ -206,30 +212,33 @@ class FaceTracker(Engine):
                 duration=info.duration,
             )
         report(0.02, "loading models")
-        models = self._models()
-        scan = _JointScan(self, shots.settings, info, models)
-        width, height = _analysis_size(info, self.settings.max_frame_side)
-        last_report = time.monotonic()
-        for index, now, small, rgb in iter_analysis_frames(
-            video,
-            small_width=shots.settings.analysis_width,
-            width=width,
-            height=height,
-            sample_fps=self.settings.sample_fps,
-            threads=self.settings.decode_threads,
-        ):
-            scan.add(index, now, small, None if rgb is None else _upright(rgb, info.rotation))
-            if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
-                last_report = time.monotonic()
-                report(0.05 + 0.85 * min(1.0, now / info.duration), "detecting scenes and faces")
-        scenes = scan.finish(started)
-        if not scan.consistent(scenes):
-            return scenes, self.track(video, scenes, progress)
-        report(0.92, "identifying faces")
-        tracks = scan.tracker.finish()
-        return scenes, self._result(
-            info, scenes, tracks, scan.chips, models[2], len(scan.times), started
-        )
+        with self._busy:
+            models = self._models()
+            scan = _JointScan(self, shots.settings, info, models)
+            width, height = _analysis_size(info, self.settings.max_frame_side)
+            last_report = time.monotonic()
+            for index, now, small, rgb in iter_analysis_frames(
+                video,
+                small_width=shots.settings.analysis_width,
+                width=width,
+                height=height,
+                sample_fps=self.settings.sample_fps,
+                threads=self.settings.decode_threads,
+            ):
+                scan.add(index, now, small, None if rgb is None else _upright(rgb, info.rotation))
+                if time.monotonic() - last_report >= _PROGRESS_EVERY and info.duration > 0:
+                    last_report = time.monotonic()
+                    report(
+                        0.05 + 0.85 * min(1.0, now / info.duration), "detecting scenes and faces"
+                    )
+            scenes = scan.finish(started)
+            if not scan.consistent(scenes):
+                return scenes, self.track(video, scenes, progress)
+            report(0.92, "identifying faces")
+            tracks = scan.tracker.finish()
+            return scenes, self._result(
+                info, scenes, tracks, scan.chips, models[2], len(scan.times), started
+            )
 
     def _scan(
         self,
