@@ -94,12 +94,7 @@ def gait(
             f"the pose engine cannot run: {availability.reason} ({availability.hint})"
         )
     output_dir.mkdir(parents=True, exist_ok=True)
-    gait_video = VideoSettings(
-        max_side=settings.gait.video_max_side,
-        crf=settings.gait.video_crf,
-        preset=settings.gait.video_preset,
-        ffmpeg=settings.media.ffmpeg,
-    )
+    gait_video = VideoSettings.of(settings)  # the same frame store budget as the jobs
     with temporary_folder() as temp:
         try:
             done = _run(video, options, settings.engines.pose, gait_video, Path(temp), quiet)

@@ -98,13 +98,7 @@ def analyse(ctx: JobContext) -> dict[str, Any]:
     options = options_from_params(ctx.params)
     media = ctx.media()
     store = LocalMediaStore(settings.media_dir)
-    video = VideoSettings(
-        max_side=settings.gait.video_max_side,
-        crf=settings.gait.video_crf,
-        preset=settings.gait.video_preset,
-        ffmpeg=settings.media.ffmpeg,
-        frame_store_bytes=settings.gait.frame_store_mb * 1024 * 1024,
-    )
+    video = VideoSettings.of(settings)
 
     def progress(fraction: float, phase: str | None) -> None:
         ctx.progress(100.0 * fraction, phase)

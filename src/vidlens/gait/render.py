@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from vidlens.engines.pose.decode import FrameReader, rgb_of_i420, scaled_size
 from vidlens.engines.pose.frames import FrameStore
 from vidlens.errors import EngineUnavailable, UnsupportedMedia
 from vidlens.gait.overlay import Annotations, draw
+
+if TYPE_CHECKING:
+    from vidlens.config import Settings
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,18 @@ class VideoSettings:
     timeout_seconds: float = 300.0
     frame_store_bytes: int = 320 * 1024 * 1024
     """Budget of the pose pass's frame store, reused for the video (0: decode again)."""
+
+    @classmethod
+    def of(cls, settings: Settings) -> VideoSettings:
+        """The annotated video's settings from ``settings.gait`` and the ffmpeg to use."""
+        gait = settings.gait
+        return cls(
+            max_side=gait.video_max_side,
+            crf=gait.video_crf,
+            preset=gait.video_preset,
+            ffmpeg=settings.media.ffmpeg,
+            frame_store_bytes=gait.frame_store_mb * 1024 * 1024,
+        )
 
 
 @dataclass(frozen=True)
