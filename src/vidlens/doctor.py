@@ -163,4 +163,51 @@ def check_coaching(settings: Settings) -> CheckResult:
     return CheckResult(name, "ok", f"face landmarker, speech-to-text; {emotion}; {fer}")
 
 
-ENGINE_CHECKS += (check_coaching,)
+def check_diarization(settings: Settings) -> CheckResult:
+    """Speaker diarization: resemblyzer's encoder (torch) and pyannote's segmentation model."""
+    from vidlens.engines.speech.diarization import SpeakerDiarizer
+
+    name = "speaker diarization"
+    found = SpeakerDiarizer(settings.engines.diarization).availability()
+    if not found.available:
+        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+    return CheckResult(name, "ok", "resemblyzer embeddings, pyannote segmentation-3.0 (ONNX)")
+
+
+def check_video_analysis(settings: Settings) -> CheckResult:
+    """The gateway's video-analysis features: which can run now (labels and moderation are
+    optional: a YOLO model named in settings, NudeNet's AGPL weights)."""
+    from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
+    from vidlens.gateway.provider_features import analysis_features
+
+    name = "video analysis features"
+    whisper = FasterWhisperEngine(settings.engines.whisper).availability()
+    features = analysis_features(settings, whisper)
+    missing = {key: found for key, found in features.items() if not found.available}
+    ready = ", ".join(sorted(key for key in features if key not in missing))
+    if not missing:
+        return CheckResult(name, "ok", f"all: {ready}")
+    gaps = "; ".join(
+        f"{key}: {found.reason}" + (f" ({found.hint})" if found.hint else "")
+        for key, found in sorted(missing.items())
+    )
+    optional = set(missing) <= {"labels", "content_moderation"}
+    return CheckResult(
+        name, "missing", f"ready: {ready}; unavailable: {gaps}", required=not optional
+    )
+
+
+def check_translation(settings: Settings) -> CheckResult:
+    """Translation: Apertium and its installed language pairs."""
+    from vidlens.gateway.provider_features import local_translator
+
+    name = "translation"
+    translator = local_translator(settings)
+    found = translator.availability()
+    if not found.available:
+        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+    pairs = sorted(f"{pair.source}-{pair.target}" for pair in translator.pairs())
+    return CheckResult(name, "ok", f"apertium, {len(pairs)} pairs: {' '.join(pairs)}")
+
+
+ENGINE_CHECKS += (check_coaching, check_diarization, check_video_analysis, check_translation)

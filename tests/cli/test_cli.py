@@ -87,6 +87,14 @@ def test_doctor_reports_platform(runner: CliRunner) -> None:
     assert checks["database"]["state"] == "ok"
     assert checks["ffprobe"]["state"] == "ok"
     assert checks["speech-to-text"]["state"] == "ok", checks["speech-to-text"]
+    assert checks["speaker diarization"]["state"] == "ok", checks["speaker diarization"]
+    assert checks["translation"]["state"] == "ok"
+    assert " en-es " in checks["translation"]["detail"]
+    features = checks["video analysis features"]
+    # No YOLO model ships offline: labels are missing, and that alone is optional.
+    assert features["state"] == "missing"
+    assert "labels: no object-label model" in features["detail"]
+    assert "ocr" in features["detail"].split("; unavailable")[0]
     assert result.exit_code == 0
 
 
