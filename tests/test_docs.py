@@ -35,3 +35,16 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "scripts/serve" in head
     assert "scripts/test" in head
     assert "scripts/test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_relative_links_in_the_docs_resolve() -> None:
+    import re
+
+    pages = [REPO / "README.md", REPO / "BENCHMARKS.md", *sorted((REPO / "docs").glob("*.md"))]
+    broken = [
+        f"{page.relative_to(REPO)} -> {target}"
+        for page in pages
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text())
+        if "://" not in target and not (page.parent / target).exists()
+    ]
+    assert broken == []
