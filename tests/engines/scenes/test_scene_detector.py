@@ -186,21 +186,27 @@ def test_min_length_keeps_the_stronger_boundary() -> None:
 @pytest.mark.parametrize("chunk", [1, 7, 256])
 def test_chunked_decoding_gives_the_per_frame_pictures_and_scores(chunk: int) -> None:
     """The chunked reader the detector uses returns the same small pictures and times as
-    the per-frame one, and the chunk-wise scores equal frame-by-frame differences."""
+    the per-frame one of the joint scenes-and-faces pass, and the chunk-wise scores equal
+    frame-by-frame differences."""
     import numpy as np
 
     from vidlens.engines.scenes.engine import ShotFeatures
-    from vidlens.engines.video.decode import iter_small_yuv, iter_small_yuv_chunks
+    from vidlens.engines.video.decode import iter_analysis_frames, iter_small_yuv_chunks
 
     clip = media_file("scenes/pyscenedetect_fades.mp4")
-    single = list(iter_small_yuv(clip, width=128))
-    pictures = np.stack([f.array for f in single if f.array is not None]).astype(np.int16)
+    single = [
+        (time, small)
+        for _, time, small, _ in iter_analysis_frames(
+            clip, small_width=128, width=64, height=64, sample_fps=0.001
+        )
+    ]
+    pictures = np.stack([small for _, small in single]).astype(np.int16)
     features, times, chunks = ShotFeatures(), [], []
     for chunk_times, frames in iter_small_yuv_chunks(clip, width=128, chunk=chunk):
         chunks.append(frames.copy())
         times.extend(chunk_times)
         features.add(frames)
-    assert times == [f.time for f in single]
+    assert times == [time for time, _ in single]
     assert np.array_equal(np.concatenate(chunks), pictures)
     changes, luma, skips = features.finish()
     one = np.abs(pictures[1:] - pictures[:-1]).mean(axis=(1, 2, 3))

@@ -283,56 +283,6 @@ _PLANAR_YUV = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p"
 """8-bit planar YUV layouts whose planes are read directly (no swscale conversion)."""
 
 
-def iter_small_yuv(
-    path: Path,
-    *,
-    width: int,
-    fast: bool = True,
-    threads: int = 1,
-    on_probe: Callable[[VideoProbe], None] | None = None,
-) -> Generator[DecodedFrame, None, None]:
-    """Decode every frame and keep a small picture of it: its Y, U and V planes decimated
-    (every k-th pixel of every k-th row) to about ``width`` columns, as a ``(3, h, w)``
-    uint8 array (``h`` follows the aspect ratio; U and V are sampled to the same grid).
-
-    PySceneDetect decimates the same way before scoring. For 8-bit planar YUV streams
-    (nearly all video) the planes are read straight from the decoder's buffers, with no
-    conversion; other layouts (10-bit, RGB, NV12...) are first converted by swscale.
-    The file is opened once: ``on_probe`` receives the stream's :class:`VideoProbe`
-    (without rotation) before the first frame is decoded.
-
-    Raises:
-        The errors of :func:`iter_frames`.
-    """
-    import av
-    import numpy as np
-
-    with _opened(path, fast=fast, threads=threads) as (container, stream):
-        info = _describe(container, stream)
-        if on_probe is not None:
-            on_probe(info)
-        index, first = 0, None
-        try:
-            for frame in container.decode(stream):
-                stamp = _frame_time(frame, index, stream)
-                first = stamp if first is None else first
-                if frame.format.name not in _PLANAR_YUV:
-                    frame = frame.reformat(format="yuv444p")
-                planes = [_decimated(plane, width, info.width) for plane in frame.planes[:3]]
-                rows = min(p.shape[0] for p in planes)
-                columns = min(p.shape[1] for p in planes)
-                array = np.stack([p[:rows, :columns] for p in planes])
-                yield DecodedFrame(index, max(0.0, stamp - first), array)
-                index += 1
-        except av.error.FFmpegError as exc:
-            if index == 0:
-                raise VideoUnreadable(
-                    f"the video stream does not decode: {_message(exc)}"
-                ) from None
-        if index == 0:
-            raise VideoUnreadable("the video stream has no decodable frame")
-
-
 def iter_small_yuv_chunks(
     path: Path,
     *,
@@ -342,9 +292,19 @@ def iter_small_yuv_chunks(
     threads: int = 1,
     on_probe: Callable[[VideoProbe], None] | None = None,
 ) -> Generator[tuple[list[float], npt.NDArray[np.uint8]], None, None]:
-    """The pictures of :func:`iter_small_yuv`, ``chunk`` frames at a time: ``(times,
-    frames)`` with ``frames`` a ``(n, 3, h, w)`` uint8 array (``n <= chunk``; a shorter
-    chunk also ends a run of one frame size, when the stream changes size). The planes are
+    """Decode every frame and keep a small picture of it, ``chunk`` frames at a time.
+
+    A small picture is the frame's Y, U and V planes decimated (every k-th pixel of every
+    k-th row) to about ``width`` columns, as ``(3, h, w)`` uint8 (``h`` follows the aspect
+    ratio; U and V are sampled to the same grid); PySceneDetect decimates the same way
+    before scoring. For 8-bit planar YUV streams (nearly all video) the planes are read
+    straight from the decoder's buffers; other layouts are first converted by swscale. The
+    file is opened once: ``on_probe`` receives the stream's :class:`VideoProbe` (without
+    rotation) before the first frame is decoded.
+
+    Yields ``(times, frames)`` with ``frames`` a ``(n, 3, h, w)`` uint8 array (``n <=
+    chunk``; a shorter chunk also ends a run of one frame size, when the stream changes
+    size). The planes are
     copied straight into one buffer, with no per-frame array or object: for small,
     fast-decoding streams the per-frame Python work was a third of the cost. ``frames`` is
     reused by the next chunk: use it before asking for the next one.
@@ -367,20 +327,16 @@ def iter_small_yuv_chunks(
             for frame in container.decode(stream):
                 stamp = _frame_time(frame, index, stream)
                 first = stamp if first is None else first
-                if frame.format.name not in _PLANAR_YUV:
-                    frame = frame.reformat(format="yuv444p")
-                key = (frame.format.name, frame.width, frame.height)
-                if layout is None or layout[0] != key:
+                frame = _planar(frame)
+                current = _small_layout(frame, width, info.width, layout)
+                if current is not layout:
                     if buffer is not None and times:
                         yield times, buffer[: len(times)]
                         times = []
-                    layout = (key, *_grid(frame, width, info.width))
+                    layout = current
                     buffer = np.empty((chunk, 3, layout[1], layout[2]), dtype=np.uint8)
                 assert buffer is not None
-                _, rows, columns, steps = layout
-                slot = buffer[len(times)]
-                for c, (plane, step) in enumerate(zip(frame.planes[:3], steps, strict=True)):
-                    slot[c] = _plane(plane)[::step, ::step][:rows, :columns]
+                _write_small(frame, current, buffer[len(times)])
                 times.append(max(0.0, stamp - first))
                 index += 1
                 if len(times) == chunk:
@@ -409,7 +365,7 @@ def iter_analysis_frames(
     on_probe: Callable[[VideoProbe], None] | None = None,
 ) -> Generator[tuple[int, float, npt.NDArray[np.uint8], npt.NDArray[np.uint8] | None], None, None]:
     """One decoding pass for shot detection and face tracking together: every frame as
-    ``(index, time, small, rgb)``, ``small`` its picture of :func:`iter_small_yuv`
+    ``(index, time, small, rgb)``, ``small`` its picture of :func:`iter_small_yuv_chunks`
     (decimated to about ``small_width`` columns), ``rgb`` the ``(height, width, 3)`` RGB
     picture of :func:`iter_frames` for the frames sampled at ``sample_fps`` (else None).
 
@@ -441,15 +397,10 @@ def iter_analysis_frames(
                             ).to_ndarray()
                         )
                     next_tick = (math.floor(time / step + 1e-6) + 1) * step if step else 0.0
-                if frame.format.name not in _PLANAR_YUV:
-                    frame = frame.reformat(format="yuv444p")
-                key = (frame.format.name, frame.width, frame.height)
-                if layout is None or layout[0] != key:
-                    layout = (key, *_grid(frame, small_width, info.width))
-                _, rows, columns, steps = layout
-                small = np.empty((3, rows, columns), dtype=np.uint8)
-                for c, (plane, k) in enumerate(zip(frame.planes[:3], steps, strict=True)):
-                    small[c] = _plane(plane)[::k, ::k][:rows, :columns]
+                frame = _planar(frame)
+                layout = _small_layout(frame, small_width, info.width, layout)
+                small = np.empty((3, layout[1], layout[2]), dtype=np.uint8)
+                _write_small(frame, layout, small)
                 yield index, time, small, rgb
                 index += 1
         except av.error.FFmpegError as exc:
@@ -462,7 +413,7 @@ def iter_analysis_frames(
 
 
 def _grid(frame: Any, width: int, luma_width: int) -> tuple[int, int, tuple[int, ...]]:
-    """Rows, columns and per-plane steps of :func:`_decimated` for this frame layout."""
+    """Rows, columns and per-plane steps of :func:`_write_small` for this frame layout."""
     luma_step = max(1, luma_width // width)
     steps = tuple(max(1, round(luma_step * plane.width / luma_width)) for plane in frame.planes[:3])
     shapes = [
@@ -472,12 +423,30 @@ def _grid(frame: Any, width: int, luma_width: int) -> tuple[int, int, tuple[int,
     return min(r for r, _ in shapes), min(c for _, c in shapes), steps
 
 
-def _decimated(plane: Any, width: int, luma_width: int) -> npt.NDArray[np.uint8]:
-    """Every k-th pixel of every k-th row of a plane, k chosen per plane so that every
-    plane lands on the same grid of about ``width`` columns (chroma planes are smaller)."""
-    luma_step = max(1, luma_width // width)
-    step = max(1, round(luma_step * plane.width / luma_width))
-    return _plane(plane)[::step, ::step]
+def _planar(frame: Any) -> Any:
+    """``frame`` when its planes are read directly (8-bit planar YUV), else a yuv444p copy
+    converted by swscale (10-bit, RGB, NV12...)."""
+    return frame if frame.format.name in _PLANAR_YUV else frame.reformat(format="yuv444p")
+
+
+def _small_layout(
+    frame: Any, width: int, luma_width: int, layout: tuple[Any, ...] | None
+) -> tuple[Any, ...]:
+    """``(key, rows, columns, steps)`` of the small picture of ``frame``: ``layout`` itself
+    while the frame's format and size stay those it was made for."""
+    key = (frame.format.name, frame.width, frame.height)
+    if layout is not None and layout[0] == key:
+        return layout
+    return (key, *_grid(frame, width, luma_width))
+
+
+def _write_small(frame: Any, layout: tuple[Any, ...], out: npt.NDArray[np.uint8]) -> None:
+    """Every k-th pixel of every k-th row of each plane into ``out`` ``(3, rows, columns)``,
+    k chosen per plane so that every plane lands on the same grid (chroma planes are
+    smaller)."""
+    _, rows, columns, steps = layout
+    for c, (plane, step) in enumerate(zip(frame.planes[:3], steps, strict=True)):
+        out[c] = _plane(plane)[::step, ::step][:rows, :columns]
 
 
 def _plane(plane: Any) -> npt.NDArray[np.uint8]:
