@@ -9,11 +9,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vidlens.gateway.schemas import (
-    _BCP47,
     MetaIn,
     PriorityName,
     WebhookIn,
+    auto_or_language_tag,
     check_client_meta,
+    client_meta,
     invalid,
     validate_envelope,
 )
@@ -81,12 +82,7 @@ class AnalysisOptionsIn(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        value = value.strip()
-        if value.lower() == "auto":
-            return "auto"
-        if not _BCP47.match(value):
-            raise ValueError("must be 'auto' or a BCP 47 language tag such as 'en' or 'en-US'")
-        return value
+        return auto_or_language_tag(value)
 
 
 class AnalysisAttributesIn(BaseModel):
@@ -118,10 +114,7 @@ class AnalysisCreateRequest(BaseModel):
 
     @property
     def client_meta(self) -> dict[str, Any]:
-        for meta in (self.data.meta, self.meta):
-            if meta is not None and meta.client is not None:
-                return meta.client
-        return {}
+        return client_meta(self.data.meta, self.meta)
 
 
 def parse_analysis(body: Any) -> AnalysisCreateRequest:

@@ -89,11 +89,9 @@ class OptionsIn(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        value = value.strip()
-        if value.lower() == "auto":
-            return "auto"
-        if not _BCP47.match(value):
-            raise ValueError("must be 'auto' or a BCP 47 language tag such as 'en' or 'en-US'")
+        value = auto_or_language_tag(value)
+        if value == "auto":
+            return value
         known = whisper_languages()
         if known is not None and engine_language(value) not in known:
             raise ValueError(f"language {value!r} is not supported by provider {PROVIDER_ID}")
@@ -128,6 +126,29 @@ class MetaIn(BaseModel):
     client: dict[str, Any] | None = None
 
 
+def auto_or_language_tag(value: str) -> str:
+    """``auto`` (any case) or a BCP 47 tag, stripped.
+
+    Raises:
+        ValueError: neither.
+    """
+    value = value.strip()
+    if value.lower() == "auto":
+        return "auto"
+    if not _BCP47.match(value):
+        raise ValueError("must be 'auto' or a BCP 47 language tag such as 'en' or 'en-US'")
+    return value
+
+
+def client_meta(*places: MetaIn | None) -> dict[str, Any]:
+    """``meta.client`` from the first of ``places`` that has one (``data.meta``, the
+    contract's place, then the top-level ``meta``), else ``{}``."""
+    for meta in places:
+        if meta is not None and meta.client is not None:
+            return meta.client
+    return {}
+
+
 class DataIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -147,10 +168,7 @@ class CreateRequest(BaseModel):
 
     @property
     def client_meta(self) -> dict[str, Any]:
-        for meta in (self.data.meta, self.meta):
-            if meta is not None and meta.client is not None:
-                return meta.client
-        return {}
+        return client_meta(self.data.meta, self.meta)
 
 
 def error_object(

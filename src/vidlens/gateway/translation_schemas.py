@@ -14,6 +14,7 @@ from vidlens.gateway.schemas import (
     PriorityName,
     WebhookIn,
     check_client_meta,
+    client_meta,
     invalid,
     validate_envelope,
 )
@@ -101,10 +102,7 @@ class TranslationCreateRequest(BaseModel):
 
     @property
     def client_meta(self) -> dict[str, Any]:
-        for meta in (self.data.meta, self.meta):
-            if meta is not None and meta.client is not None:
-                return meta.client
-        return {}
+        return client_meta(self.data.meta, self.meta)
 
 
 def parse_translation(body: Any) -> TranslationCreateRequest:
