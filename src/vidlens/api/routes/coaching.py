@@ -117,6 +117,20 @@ def _split(form: ReceivedForm, store: MediaStore) -> tuple[ReceivedFile, Receive
     return form.files[intake.VIDEO_FIELD], form.files.get(intake.SAMPLES_FIELD)
 
 
+_UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": '`{"detail": "Invalid or expired API key."}`'},
+    402: {"description": "Not enough credits (1 credit per second of video)."},
+    413: {"description": "The upload is larger than the server's limit."},
+    422: {
+        "description": '`{"detail": "Missing or invalid request body."}` without a '
+        "`video` part; a refused video or mediapipeSamples: `detail` and `code`."
+    },
+    500: {"description": f'`{{"detail": "{SERVICE_ERROR}"}}`'},
+    503: {"description": "Speech-to-text or the face landmarker is not installed."},
+}
+"""The error answers both analysis routes share (the contract's bodies)."""
+
+
 @router.post(
     "/analyze-video",
     openapi_extra=docs.form_body(_ANALYSIS_FIELDS),
@@ -125,15 +139,7 @@ def _split(form: ReceivedForm, store: MediaStore) -> tuple[ReceivedFile, Receive
             "description": "The video analysis (stateless: nothing is kept).",
             "content": {"application/json": {"example": docs.VIDEO_ANALYSIS_EXAMPLE}},
         },
-        401: {"description": '`{"detail": "Invalid or expired API key."}`'},
-        402: {"description": "Not enough credits (1 credit per second of video)."},
-        413: {"description": "The upload is larger than the server's limit."},
-        422: {
-            "description": '`{"detail": "Missing or invalid request body."}` without a '
-            "`video` part; a refused video or mediapipeSamples: `detail` and `code`."
-        },
-        500: {"description": f'`{{"detail": "{SERVICE_ERROR}"}}`'},
-        503: {"description": "Speech-to-text or the face landmarker is not installed."},
+        **_UPLOAD_ERRORS,
     },
 )
 async def analyze_video(
@@ -254,15 +260,7 @@ async def _wait(context: AppContext, job: Job, seconds: float) -> Job:
             "description": "Still running: poll `pollingUrl`.",
             "content": {"application/json": {"example": docs.ACCEPTED_EXAMPLE}},
         },
-        401: {"description": '`{"detail": "Invalid or expired API key."}`'},
-        402: {"description": "Not enough credits (1 credit per second of video)."},
-        413: {"description": "The upload is larger than the server's limit."},
-        422: {
-            "description": '`{"detail": "Missing or invalid request body."}` without a '
-            "`video` part; a refused video or mediapipeSamples: `detail` and `code`."
-        },
-        500: {"description": f'`{{"detail": "{SERVICE_ERROR}"}}`'},
-        503: {"description": "Speech-to-text or the face landmarker is not installed."},
+        **_UPLOAD_ERRORS,
     },
 )
 async def full_analysis(
