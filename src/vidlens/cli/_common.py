@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: settings, database and output helpers."""
+"""Shared CLI plumbing: settings, database, output helpers and the progress bar."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from datetime import datetime
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vidlens.config import Settings, load_settings
+from vidlens.engines.base import ProgressHook
 from vidlens.errors import VidlensError
 from vidlens.storage.db import Database
 from vidlens.storage.migrate import upgrade
@@ -54,3 +57,22 @@ def fail(error: VidlensError) -> None:
 
 def fmt_time(value: datetime | None) -> str:
     return "-" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+@contextmanager
+def progress_bar(*, label_width: int, quiet: bool) -> Iterator[ProgressHook]:
+    """One transient progress bar on stderr (hidden with ``quiet``), driven by the
+    ``(fraction, phase)`` hook it yields; the phase is the bar's label."""
+    columns = (
+        TextColumn(f"{{task.description:<{label_width}}}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True, disable=quiet) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def hook(fraction: float, phase: str | None) -> None:
+            bar.update(task, completed=max(0.0, min(1.0, fraction)), description=phase or "")
+
+        yield hook

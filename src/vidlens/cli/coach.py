@@ -7,10 +7,8 @@ import os
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from vidlens.cli._common import fail, settings_from
+from vidlens.cli._common import fail, progress_bar, settings_from
 from vidlens.coaching import intake
 from vidlens.coaching.analysis import CoachingEngines, CoachingRequest, analyze_talk
 from vidlens.coaching.assemble import CoachingResult
@@ -112,16 +110,5 @@ def _check_video(video: Path, settings: Settings) -> None:
 def _run(
     video: Path, request: CoachingRequest, settings: Settings, engines: CoachingEngines, quiet: bool
 ) -> CoachingResult:
-    columns = (
-        TextColumn("{task.description:<44}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>5.1f}%"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task("starting", total=1.0)
-
-        def hook(fraction: float, phase: str | None) -> None:
-            bar.update(task, completed=max(0.0, min(1.0, fraction)), description=phase or "")
-
+    with progress_bar(label_width=44, quiet=quiet) as hook:
         return analyze_talk(video, request, settings, engines, hook)

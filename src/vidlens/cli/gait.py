@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vidlens.cli._common import fail, settings_from
+from vidlens.cli._common import fail, progress_bar, settings_from
 from vidlens.engines.pose import MediaPipePoseEngine
 from vidlens.errors import VidlensError
 from vidlens.gait.i18n import LANGUAGES, text
@@ -113,18 +112,7 @@ def _run(
     folder: Path,
     quiet: bool,
 ) -> GaitRun:
-    columns = (
-        TextColumn("{task.description:<20}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>5.1f}%"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task("starting", total=1.0)
-
-        def hook(fraction: float, phase: str | None) -> None:
-            bar.update(task, completed=max(0.0, min(1.0, fraction)), description=phase or "")
-
+    with progress_bar(label_width=20, quiet=quiet) as hook:
         return run(video, options, pose=pose, video=gait_video, folder=folder, progress=hook)
 
 

@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from vidlens.cli._common import fail, settings_from
+from vidlens.cli._common import fail, progress_bar, settings_from
 from vidlens.engines.speech.diarization import SpeakerDiarizer
 from vidlens.engines.speech.faster_whisper_engine import FasterWhisperEngine
 from vidlens.engines.speech.formats import to_json, to_srt, to_text, to_vtt
@@ -105,19 +103,7 @@ def _run(
     speakers: int | None,
     quiet: bool,
 ) -> SpeakerTranscript:
-    columns = (
-        TextColumn("{task.description:<28}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>5.1f}%"),
-        TimeElapsedColumn(),
-    )
-    console = Console(stderr=True)
-    with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
-        task = bar.add_task("starting", total=1.0)
-
-        def hook(fraction: float, phase: str | None) -> None:
-            bar.update(task, completed=max(0.0, min(1.0, fraction)), description=phase or "")
-
+    with progress_bar(label_width=28, quiet=quiet) as hook:
         return transcribe_with_speakers(
             stt,
             media,
