@@ -147,14 +147,7 @@ def result_body(job: Job, *, accept: str = "") -> ResultBody:
     Raises:
         NotFound: code ``RESULT_NOT_READY`` unless the job is completed.
     """
-    if job.status != "completed" or job.result is None:
-        state = "failed" if job.status == "cancelled" else job.status
-        raise NotFound(
-            f"The result is not ready: the job is {state}.",
-            code="RESULT_NOT_READY",
-            job_status=state,
-        )
-    result = job.result
+    result = stored_result(job)
     fmt = str(result.get("format", "json"))
     if fmt == "json":
         return ResultBody({k: v for k, v in result.items() if k != "content"}, CONTENT_TYPES[fmt])
