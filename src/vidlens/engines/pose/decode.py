@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vidlens.errors import EngineUnavailable, MediaRejected, UnsupportedMedia
+from vidlens.media._ffprobe import base_args
 from vidlens.media.formats import SUPPORTED_DEMUXERS
 
 Frame = npt.NDArray[np.uint8]
@@ -53,19 +54,6 @@ class StreamGeometry:
     @property
     def height(self) -> int:
         return self.coded_width if self.rotation in (90, 270) else self.coded_height
-
-
-def _ffprobe_args(ffprobe: str) -> list[str]:
-    return [
-        ffprobe,
-        "-v",
-        "error",
-        "-hide_banner",
-        "-protocol_whitelist",
-        "file",
-        "-format_whitelist",
-        ",".join(SUPPORTED_DEMUXERS),
-    ]
 
 
 def _run_json(args: list[str], timeout: float) -> dict[str, Any]:
@@ -118,7 +106,7 @@ def _rotation(stream: dict[str, Any]) -> int:
 
 def _first_stream(path: Path, ffprobe: str, timeout: float) -> dict[str, Any]:
     entries = "stream=width,height,r_frame_rate,avg_frame_rate:stream_side_data=rotation"
-    args = [*_ffprobe_args(ffprobe), "-select_streams", "v:0", "-show_entries",
+    args = [*base_args(ffprobe), "-select_streams", "v:0", "-show_entries",
             f"{entries}:stream_tags=rotate", "-of", "json", str(path)]  # fmt: skip
     streams = _run_json(args, timeout).get("streams") or []
     if not streams or not isinstance(streams[0], dict):
@@ -129,7 +117,7 @@ def _first_stream(path: Path, ffprobe: str, timeout: float) -> dict[str, Any]:
 
 def _packet_times(path: Path, ffprobe: str, timeout: float) -> tuple[float, ...]:
     """Presentation times of the first video stream's packets, sorted, from the first."""
-    args = [*_ffprobe_args(ffprobe), "-select_streams", "v:0", "-show_entries",
+    args = [*base_args(ffprobe), "-select_streams", "v:0", "-show_entries",
             "packet=pts_time", "-of", "json", str(path)]  # fmt: skip
     packets = _run_json(args, timeout).get("packets") or []
     stamps = sorted(
