@@ -13,6 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
+from vidlens.api.uploads import declared_oversize
 from vidlens.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from vidlens.gait import resource, service
 from vidlens.gait.errors import FileTooLarge
@@ -20,7 +21,6 @@ from vidlens.media.upload import receive_multipart
 
 router = APIRouter(prefix="/analysis", tags=["gait analysis"])
 
-MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 _FIELDS = {
     "analysis_type": "side_view or back_view (default side_view).",
     "height": "Runner height in centimetres (default 170; 0.5-2.5 is read as metres).",
@@ -127,13 +127,12 @@ def _links(context: AppContext, request: Request) -> resource.Links:
 
 async def _receive(request: Request, context: AppContext, account_id: str) -> service.Upload:
     limit = context.settings.gait.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD_BYTES:
+    declared = declared_oversize(request, limit)
+    if declared is not None:
         raise FileTooLarge(
-            f"The upload is {int(declared)} bytes; the limit is {limit} bytes "
-            f"({limit / 1e6:g} MB).",
+            f"The upload is {declared} bytes; the limit is {limit} bytes ({limit / 1e6:g} MB).",
             maximum=limit,
-            actual=int(declared),
+            actual=declared,
         )
     try:
         form = await receive_multipart(

@@ -22,6 +22,7 @@ from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
 from vidlens.api.errors import ErrorInfo
 from vidlens.api.routes import coaching_docs as docs
+from vidlens.api.uploads import declared_oversize
 from vidlens.coaching import intake, service, sessions
 from vidlens.coaching.stateless import StatelessRunner
 from vidlens.errors import InvalidInput, PayloadTooLarge, VidlensError
@@ -37,7 +38,6 @@ SERVICE_ERROR = (
     "Video analysis service error. Try a different format (e.g. MP4 or WebM) or shorter video."
 )
 """The contract's 500 message."""
-MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 VIDEO_URL_TTL_SECONDS = 3600
 POLL_SECONDS = 0.2
 _ANALYSIS_FIELDS = ("video", "contextPhrase", "context_phrase", "transcript", "mediapipeSamples")
@@ -76,10 +76,10 @@ async def _receive(
     request: Request, store: MediaStore, context: AppContext, account: str
 ) -> ReceivedForm:
     limit = context.settings.media.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD_BYTES:
+    declared = declared_oversize(request, limit)
+    if declared is not None:
         raise PayloadTooLarge(
-            f"The upload is {int(declared)} bytes; the limit is {limit} bytes.",
+            f"The upload is {declared} bytes; the limit is {limit} bytes.",
             limit="max_bytes",
             maximum=limit,
         )

@@ -13,6 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
+from vidlens.api.uploads import declared_oversize
 from vidlens.errors import Forbidden, InvalidInput, PayloadTooLarge
 from vidlens.media import service
 from vidlens.media.fetch import UrlPolicy, fetch_url
@@ -23,8 +24,6 @@ from vidlens.storage.tables import Media
 
 router = APIRouter(tags=["media"])
 
-MULTIPART_OVERHEAD_BYTES = 1024 * 1024
-"""Allowance for multipart headers and small text parts in the Content-Length precheck."""
 
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -175,13 +174,13 @@ async def upload_media(
     over-length files are refused with a clear message and nothing is kept.
     """
     max_bytes = context.settings.media.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + MULTIPART_OVERHEAD_BYTES:
+    declared = declared_oversize(request, max_bytes)
+    if declared is not None:
         raise PayloadTooLarge(
-            f"The upload is {int(declared)} bytes; the limit is {max_bytes} bytes.",
+            f"The upload is {declared} bytes; the limit is {max_bytes} bytes.",
             limit="max_bytes",
             maximum=max_bytes,
-            actual=int(declared),
+            actual=declared,
         )
     try:
         form = await receive_multipart(

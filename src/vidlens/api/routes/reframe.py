@@ -22,6 +22,7 @@ from vidlens.api.reframe_schemas import (
     TransformCreate,
     request_body,
 )
+from vidlens.api.uploads import declared_oversize
 from vidlens.errors import Conflict, InvalidInput, PayloadTooLarge
 from vidlens.media import service as media_service
 from vidlens.media.fetch import UrlPolicy, check_url
@@ -51,13 +52,13 @@ async def _json_or_form(
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         limit = context.settings.media.max_upload_bytes
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit + 1024 * 1024:
+        declared = declared_oversize(request, limit)
+        if declared is not None:
             raise PayloadTooLarge(
-                f"The upload is {int(declared)} bytes; the limit is {limit} bytes.",
+                f"The upload is {declared} bytes; the limit is {limit} bytes.",
                 limit="max_bytes",
                 maximum=limit,
-                actual=int(declared),
+                actual=declared,
             )
         try:
             form = await receive_multipart(

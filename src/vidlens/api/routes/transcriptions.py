@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 from vidlens.api.context import AppContext
 from vidlens.api.deps import ContextDep, PrincipalDep
 from vidlens.api.routes._jsonapi import MAX_JSON_BYTES, inline_refs, json_body
+from vidlens.api.uploads import declared_oversize
 from vidlens.errors import BadRequest, InvalidInput, PayloadTooLarge, VidlensError
 from vidlens.gateway import service
 from vidlens.gateway.resource import transcription_resource
@@ -26,7 +27,6 @@ from vidlens.storage.tables import Job
 
 router = APIRouter(prefix="/v1/transcriptions", tags=["transcriptions"])
 
-MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 _FLAT_FIELDS = {
     "type": ("input", "type"),
     "audio_track": ("input", "audio_track"),
@@ -167,10 +167,10 @@ async def _create_from_upload(
     request: Request, context: AppContext, account_id: str
 ) -> tuple[CreateRequest, dict[str, Any]]:
     max_bytes = context.settings.media.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + MULTIPART_OVERHEAD_BYTES:
+    declared = declared_oversize(request, max_bytes)
+    if declared is not None:
         raise PayloadTooLarge(
-            f"The upload is {int(declared)} bytes; the limit is {max_bytes} bytes.",
+            f"The upload is {declared} bytes; the limit is {max_bytes} bytes.",
             limit="max_bytes",
             maximum=max_bytes,
         )
